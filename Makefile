@@ -1,0 +1,56 @@
+# IVGMP: top-level build. See README for the two commands that matter.
+TOP      := $(CURDIR)
+KVER     ?= $(shell dpkg-query -W -f='$${Depends}' linux-headers-amd64 2>/dev/null | \
+              sed -n 's/.*linux-headers-\([0-9][^ ,]*-amd64\).*/\1/p')
+KDIR     ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
+              /usr/src/linux-headers-$(KVER))
+USERDIRS := lib tools agent vnoc
+DEPS     := tools/testing/install-deps.sh
+
+.PHONY: all modules userspace install clean deps check unit kunit vmcheck demo bench \
+        $(USERDIRS)
+
+all: modules userspace
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(TOP) W=1 modules
+
+userspace: $(USERDIRS)
+
+$(USERDIRS):
+	@if [ -f $@/Makefile ]; then $(MAKE) -C $@ all; fi
+
+tools agent vnoc: lib
+
+install: all
+	$(MAKE) -C $(KDIR) M=$(TOP) modules_install
+	for d in $(USERDIRS); do [ ! -f $$d/Makefile ] || $(MAKE) -C $$d install || exit 1; done
+
+deps:
+	bash $(DEPS)
+
+# The whole suite: unit (cmocka), KUnit (UML), VM scenarios (QEMU), host
+# integration tests. Ends with one "N passed, M failed" line.
+check: deps
+	bash tools/testing/check.sh
+
+unit: all
+	bash tools/testing/check.sh unit
+
+kunit:
+	bash tools/testing/check.sh kunit
+
+vmcheck: all
+	bash tools/testing/check.sh vm
+
+demo: deps
+	$(MAKE) all
+	bash tools/testing/demo.sh
+
+bench: deps
+	$(MAKE) all
+	bash tools/testing/bench.sh
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(TOP) clean || true
+	for d in $(USERDIRS); do [ ! -f $$d/Makefile ] || $(MAKE) -C $$d clean; done
