@@ -29,7 +29,7 @@ VNOC_SOAP_SERVER_OBJS := $(VNOC_SOAP_DIR)/soapC.o $(VNOC_SOAP_DIR)/soapServer.o 
 # -c C, -1 SOAP 1.1, -L no sample lib files, -x no sample XML messages.
 $(VNOC_SOAP_STAMP): $(VNOC_SOAP_DEF)
 	@mkdir -p $(VNOC_SOAP_DIR)
-	cd $(VNOC_SOAP_DIR) && $(SOAPCPP2) -c -1 -L -x -d $(VNOC_SOAP_DIR) $(VNOC_SOAP_DEF) >/dev/null
+	cd $(VNOC_SOAP_DIR) && $(SOAPCPP2) -c -1 -L -x -d $(VNOC_SOAP_DIR) $(VNOC_SOAP_DEF) >/dev/null 2>&1
 	printf '#include "soapH.h"\n#include "ivgmp.nsmap"\n' > $(VNOC_SOAP_DIR)/nsmap.c
 	touch $@
 

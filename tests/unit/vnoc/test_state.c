@@ -1,0 +1,280 @@
+/* Unit tests: memberships, per-site routes and view versions. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "state.h"
+
+static const struct vnoc_topo_params params = {
+	.default_fanout = 8, .max_depth = 4,
+};
+
+static struct vnoc_addr A(const char *s)
+{
+	struct vnoc_addr a;
+
+	assert_int_equal(vnoc_addr_parse(s, &a), 0);
+	return a;
+}
+
+static int setup(void **state)
+{
+	static struct vnoc_state st;
+	struct vnoc_policy p = { .vpn = 1, .roles = VNOC_POLICY_SEND |
+				 VNOC_POLICY_RECEIVE };
+	char name[32], addr[32];
+	uint32_t i;
+
+	vnoc_state_init(&st, &params);
+	for (i = 1; i <= 6; i++) {
+		snprintf(name, sizeof(name), "site%u", i);
+		snprintf(addr, sizeof(addr), "192.0.2.%u", i);
+		assert_int_equal(vnoc_site_add(&st, i, name, addr, 4789,
+					       "key"), 0);
+	}
+	assert_int_equal(vnoc_prefix_parse("239.0.0.0/8", &p.prefix, &p.plen), 0);
+	assert_int_equal(vnoc_policy_add(&st, &p), 0);
+	*state = &st;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	vnoc_state_free(*state);
+	return 0;
+}
+
+static int join(struct vnoc_state *st, uint32_t site, const char *group,
+		enum vnoc_role role)
+{
+	struct vnoc_addr g = A(group);
+	char why[128];
+	bool noop;
+	int err;
+
+	err = vnoc_join_check(st, site, 1, &g, role, NULL, 0, &noop, why,
+			      sizeof(why));
+	if (err)
+		return err;
+	return vnoc_join(st, site, 1, &g, role, NULL, 0);
+}
+
+static const struct vnoc_route *route(struct vnoc_state *st, uint32_t site,
+				      const char *group, uint32_t origin)
+{
+	struct vnoc_addr g = A(group);
+
+	return vnoc_route_find(st, site, 1, &g, NULL, origin);
+}
+
+static void test_star_routes_and_peers(void **state)
+{
+	struct vnoc_state *st = *state;
+	const struct vnoc_route *r;
+	struct vnoc_view v;
+
+	assert_int_equal(join(st, 1, "239.1.1.1", VNOC_ROLE_SENDER), 0);
+	assert_int_equal(join(st, 2, "239.1.1.1", VNOC_ROLE_RECEIVER), 0);
+	assert_int_equal(join(st, 3, "239.1.1.1", VNOC_ROLE_RECEIVER), 0);
+	r = route(st, 1, "239.1.1.1", 1);
+	assert_non_null(r);
+	assert_false(r->deliver_local);
+	assert_int_equal(r->nnexthops, 2);
+	assert_int_equal(r->nexthops[0], 2);
+	assert_int_equal(r->nexthops[1], 3);
+	r = route(st, 2, "239.1.1.1", 1);
+	assert_non_null(r);
+	assert_true(r->deliver_local);
+	assert_int_equal(r->nnexthops, 0);
+	assert_null(route(st, 4, "239.1.1.1", 1));
+
+	assert_int_equal(vnoc_view_get(st, 1, &v), 0);
+	assert_int_equal(v.nroutes, 1);
+	assert_int_equal(v.npeers, 2);
+	assert_int_equal(v.peers[0]->id, 2);
+	assert_string_equal(v.peers[1]->address, "192.0.2.3");
+	vnoc_view_free(&v);
+	assert_int_equal(vnoc_view_get(st, 3, &v), 0);
+	assert_int_equal(v.npeers, 1);
+	assert_int_equal(v.peers[0]->id, 1);
+	vnoc_view_free(&v);
+}
+
+static void test_versions_only_for_changed_sites(void **state)
+{
+	struct vnoc_state *st = *state;
+	uint64_t v1, v2, v4, v5;
+
+	assert_int_equal(join(st, 1, "239.1.1.1", VNOC_ROLE_SENDER), 0);
+	assert_int_equal(join(st, 2, "239.1.1.1", VNOC_ROLE_RECEIVER), 0);
+	v1 = vnoc_site_find(st, 1)->view_version;
+	v2 = vnoc_site_find(st, 2)->view_version;
+	v4 = vnoc_site_find(st, 4)->view_version;
+	v5 = vnoc_site_find(st, 5)->view_version;
+	/* unrelated group: only 4 and 5 change */
+	assert_int_equal(join(st, 4, "239.2.2.2", VNOC_ROLE_SENDER), 0);
+	assert_int_equal(join(st, 5, "239.2.2.2", VNOC_ROLE_RECEIVER), 0);
+	assert_int_equal(vnoc_site_find(st, 1)->view_version, v1);
+	assert_int_equal(vnoc_site_find(st, 2)->view_version, v2);
+	assert_true(vnoc_site_find(st, 4)->view_version > v4);
+	assert_true(vnoc_site_find(st, 5)->view_version > v5);
+	assert_int_equal(st->nchanged, 2);	/* 4 gets a next hop, 5 a route */
+	/* a new receiver changes the sender's view and its own only */
+	assert_int_equal(join(st, 3, "239.1.1.1", VNOC_ROLE_RECEIVER), 0);
+	assert_true(vnoc_site_find(st, 1)->view_version > v1);
+	assert_int_equal(vnoc_site_find(st, 2)->view_version, v2);
+	assert_int_equal(st->nchanged, 2);
+	assert_int_equal(vnoc_site_find(st, 3)->view_version, st->version);
+}
+
+static void test_join_idempotent_and_denied(void **state)
+{
+	struct vnoc_state *st = *state;
+	struct vnoc_addr g = A("239.1.1.1"), h = A("238.1.1.1");
+	struct vnoc_addr u = A("10.0.0.1");
+	char why[128];
+	bool noop;
+	uint64_t ver;
+
+	assert_int_equal(join(st, 2, "239.1.1.1", VNOC_ROLE_RECEIVER), 0);
+	assert_int_equal(vnoc_join_check(st, 2, 1, &g, VNOC_ROLE_RECEIVER,
+					 NULL, 0, &noop, why, sizeof(why)), 0);
+	assert_true(noop);
+	ver = st->version;
+	assert_int_equal(vnoc_join(st, 2, 1, &g, VNOC_ROLE_RECEIVER, NULL, 0), 0);
+	assert_int_equal(st->version, ver);
+	assert_int_equal(vnoc_group_find(st, 1, &g)->nmembers, 1);
+
+	assert_int_equal(vnoc_join_check(st, 2, 1, &h, VNOC_ROLE_RECEIVER,
+					 NULL, 0, &noop, why, sizeof(why)),
+			 -EACCES);
+	assert_non_null(strstr(why, "no policy"));
+	assert_int_equal(vnoc_join_check(st, 2, 2, &g, VNOC_ROLE_RECEIVER,
+					 NULL, 0, &noop, why, sizeof(why)),
+			 -EACCES);
+	assert_int_equal(vnoc_join_check(st, 2, 1, &u, VNOC_ROLE_RECEIVER,
+					 NULL, 0, &noop, why, sizeof(why)),
+			 -EINVAL);
+	assert_int_equal(vnoc_join_check(st, 99, 1, &g, VNOC_ROLE_RECEIVER,
+					 NULL, 0, &noop, why, sizeof(why)),
+			 -ENOENT);
+}
+
+static void test_leave_and_policy_removal(void **state)
+{
+	struct vnoc_state *st = *state;
+	struct vnoc_addr g = A("239.1.1.1");
+
+	assert_int_equal(join(st, 1, "239.1.1.1", VNOC_ROLE_SENDER), 0);
+	assert_int_equal(join(st, 2, "239.1.1.1", VNOC_ROLE_RECEIVER), 0);
+	assert_int_equal(route(st, 1, "239.1.1.1", 1)->nnexthops, 1);
+	assert_int_equal(vnoc_leave(st, 2, 1, &g, VNOC_ROLE_RECEIVER), 1);
+	assert_int_equal(vnoc_leave(st, 2, 1, &g, VNOC_ROLE_RECEIVER), 0);
+	assert_int_equal(route(st, 1, "239.1.1.1", 1)->nnexthops, 0);
+	assert_null(route(st, 2, "239.1.1.1", 1));
+
+	assert_int_equal(join(st, 2, "239.1.1.1", VNOC_ROLE_RECEIVER), 0);
+	assert_int_equal(vnoc_policy_remove(st, 1), 0);
+	/* memberships stay, routes go */
+	assert_int_equal(vnoc_group_find(st, 1, &g)->nmembers, 2);
+	assert_null(route(st, 1, "239.1.1.1", 1));
+	assert_int_equal(vnoc_policy_remove(st, 1), -ENOENT);
+}
+
+static void test_ssm_routes(void **state)
+{
+	struct vnoc_state *st = *state;
+	struct vnoc_addr g = A("239.5.5.5");
+	struct vnoc_addr s1[] = { A("10.1.0.1"), A("10.1.0.2") };
+	struct vnoc_addr s2 = A("10.1.0.2");
+	const struct vnoc_route *r;
+
+	assert_int_equal(vnoc_join(st, 1, 1, &g, VNOC_ROLE_SENDER, s1, 2), 0);
+	assert_int_equal(vnoc_join(st, 2, 1, &g, VNOC_ROLE_RECEIVER, NULL, 0), 0);
+	assert_int_equal(vnoc_join(st, 3, 1, &g, VNOC_ROLE_RECEIVER, &s2, 1), 0);
+	/* (*,G) only to the any-source receiver */
+	r = route(st, 1, "239.5.5.5", 1);
+	assert_int_equal(r->nnexthops, 1);
+	assert_int_equal(r->nexthops[0], 2);
+	/* (S,G) for 10.1.0.2 to both; none for 10.1.0.1 */
+	r = vnoc_route_find(st, 1, 1, &g, &s2, 1);
+	assert_non_null(r);
+	assert_int_equal(r->nnexthops, 2);
+	assert_null(vnoc_route_find(st, 1, 1, &g, &s1[0], 1));
+	assert_non_null(vnoc_route_find(st, 3, 1, &g, &s2, 1));
+	assert_null(route(st, 3, "239.5.5.5", 1));
+}
+
+static void test_site_update_wakes_peers(void **state)
+{
+	struct vnoc_state *st = *state;
+	uint64_t v1, v5;
+
+	assert_int_equal(join(st, 1, "239.1.1.1", VNOC_ROLE_SENDER), 0);
+	assert_int_equal(join(st, 2, "239.1.1.1", VNOC_ROLE_RECEIVER), 0);
+	v1 = vnoc_site_find(st, 1)->view_version;
+	v5 = vnoc_site_find(st, 5)->view_version;
+	assert_int_equal(vnoc_site_update(st, 2, "site2", "198.51.100.2", 4790,
+					  "newkey"), 0);
+	assert_true(vnoc_site_find(st, 1)->view_version > v1);
+	assert_int_equal(vnoc_site_find(st, 5)->view_version, v5);
+	assert_int_equal(vnoc_site_update(st, 2, "site3", "198.51.100.2", 1,
+					  NULL), -EEXIST);
+	assert_int_equal(vnoc_site_add(st, 7, "x", "239.1.1.1", 1, NULL),
+			 -EINVAL);
+	assert_int_equal(vnoc_site_add(st, 0, "x", "10.0.0.1", 1, NULL),
+			 -EINVAL);
+
+	assert_int_equal(vnoc_site_remove(st, 2), 0);
+	assert_int_equal(route(st, 1, "239.1.1.1", 1)->nnexthops, 0);
+	assert_null(vnoc_site_find(st, 2));
+}
+
+static void test_modes(void **state)
+{
+	struct vnoc_state *st = *state;
+	struct vnoc_addr g = A("239.9.9.9");
+	const struct vnoc_route *r;
+	uint32_t i;
+
+	assert_int_equal(vnoc_relay_set(st, 6, false, true, 10), 0);
+	assert_int_equal(vnoc_mode_set(st, 1, NULL, VNOC_MODE_REFLECTOR), 0);
+	assert_int_equal(vnoc_mode_of(st, 1, &g), VNOC_MODE_REFLECTOR);
+	assert_int_equal(join(st, 1, "239.9.9.9", VNOC_ROLE_SENDER), 0);
+	for (i = 2; i <= 5; i++)
+		assert_int_equal(join(st, i, "239.9.9.9", VNOC_ROLE_RECEIVER), 0);
+	r = route(st, 1, "239.9.9.9", 1);
+	assert_int_equal(r->nnexthops, 1);
+	assert_int_equal(r->nexthops[0], 6);
+	r = route(st, 6, "239.9.9.9", 1);
+	assert_false(r->deliver_local);
+	assert_int_equal(r->nnexthops, 4);
+	assert_int_equal(route(st, 3, "239.9.9.9", 1)->parent, 6);
+
+	/* group rule overrides the VPN's */
+	assert_int_equal(vnoc_mode_set(st, 1, &g, VNOC_MODE_STAR), 0);
+	assert_int_equal(route(st, 1, "239.9.9.9", 1)->nnexthops, 4);
+	assert_null(route(st, 6, "239.9.9.9", 1));
+	assert_int_equal(vnoc_mode_clear(st, 1, &g), 0);
+	assert_int_equal(route(st, 1, "239.9.9.9", 1)->nnexthops, 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_star_routes_and_peers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_versions_only_for_changed_sites, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_join_idempotent_and_denied, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_leave_and_policy_removal, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ssm_routes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_site_update_wakes_peers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_modes, setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("vnoc_state", tests, NULL, NULL);
+}

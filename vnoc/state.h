@@ -1,0 +1,174 @@
+/*
+ * state.h - the VNOC's model: sites, policies, memberships, topology modes,
+ * and the routes computed from them, with a view version per site.
+ *
+ * Not thread-safe: the server serialises every call under one mutex.  Every
+ * mutating call records which sites' views changed (vnoc_state.changed) and
+ * gives them view version st->version + 1 (then st->version is that value),
+ * so a caller that persisted st->version + 1 before the call never hands out
+ * a version the database does not cover.
+ */
+#ifndef VNOC_STATE_H
+#define VNOC_STATE_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "policy.h"
+#include "topology.h"
+
+#define VNOC_MAX_SOURCES	64	/* per membership */
+#define VNOC_NAME_MAX		255	/* site name (certificate CN) */
+#define VNOC_KEY_MAX		4096	/* key material */
+
+struct vnoc_site {
+	uint32_t id;
+	char *name;		/* CN of the site's certificate */
+	char *address;		/* WAN address, canonical text */
+	uint16_t port;
+	char *key;		/* IPsec key material, may be NULL */
+	bool relay;
+	bool reflector;
+	uint32_t fanout;
+	uint64_t view_version;
+	uint64_t last_report_seq;
+	pthread_cond_t cond;	/* broadcast when view_version grows */
+};
+
+struct vnoc_member {
+	uint32_t site;
+	enum vnoc_role role;
+	size_t nsources;
+	struct vnoc_addr *sources;	/* sorted */
+};
+
+/* One route of one site: maps onto one kernel route. */
+struct vnoc_route {
+	uint32_t site;		/* the site that installs it */
+	uint32_t vpn;
+	struct vnoc_addr group;
+	bool has_source;
+	struct vnoc_addr source;
+	uint32_t origin;
+	uint32_t parent;	/* site it receives from; 0 at the origin */
+	bool deliver_local;
+	unsigned nnexthops;
+	uint32_t *nexthops;
+};
+
+struct vnoc_group {
+	uint32_t vpn;
+	struct vnoc_addr group;
+	size_t nmembers, capmembers;
+	struct vnoc_member *members;
+	size_t nroutes;
+	struct vnoc_route *routes;	/* sorted by site, then key */
+	unsigned overflow;		/* receivers placed beyond bounds */
+};
+
+struct vnoc_mode_rule {
+	uint32_t vpn;
+	bool has_group;
+	struct vnoc_addr group;
+	enum vnoc_mode mode;
+};
+
+struct vnoc_state {
+	uint64_t version;
+	struct vnoc_topo_params params;
+
+	size_t nsites, capsites;
+	struct vnoc_site **sites;	/* sorted by id */
+
+	size_t npolicies, cappolicies;
+	struct vnoc_policy *policies;
+	uint32_t next_policy_id;
+
+	size_t ngroups, capgroups;
+	struct vnoc_group **groups;	/* sorted by (vpn, group) */
+
+	size_t nmodes, capmodes;
+	struct vnoc_mode_rule *modes;
+
+	size_t nrelays;
+	struct vnoc_relay *relays;	/* accredited sites */
+
+	size_t nchanged, capchanged;
+	uint32_t *changed;		/* sites woken by the last change */
+};
+
+/* A site's view, pointing into the state (valid until the next change). */
+struct vnoc_view {
+	uint64_t version;
+	size_t nroutes;
+	const struct vnoc_route **routes;
+	size_t npeers;
+	const struct vnoc_site **peers;
+};
+
+void vnoc_state_init(struct vnoc_state *st, const struct vnoc_topo_params *p);
+void vnoc_state_free(struct vnoc_state *st);
+
+struct vnoc_site *vnoc_site_find(struct vnoc_state *st, uint32_t id);
+struct vnoc_site *vnoc_site_find_name(struct vnoc_state *st, const char *name);
+struct vnoc_group *vnoc_group_find(struct vnoc_state *st, uint32_t vpn,
+				   const struct vnoc_addr *group);
+
+/* Validation that does not touch the state: 0 or -errno with *why set. */
+int vnoc_site_check(const struct vnoc_state *st, uint32_t id,
+		    const char *name, const char *address, const char *key,
+		    bool update, const char **why);
+
+/* Mutators: 0 or -errno (-ENOENT, -EEXIST, -EINVAL, -ENOMEM). */
+int vnoc_site_add(struct vnoc_state *st, uint32_t id, const char *name,
+		  const char *address, uint16_t port, const char *key);
+int vnoc_site_update(struct vnoc_state *st, uint32_t id, const char *name,
+		     const char *address, uint16_t port, const char *key);
+int vnoc_site_remove(struct vnoc_state *st, uint32_t id);
+int vnoc_relay_set(struct vnoc_state *st, uint32_t id, bool relay,
+		   bool reflector, uint32_t fanout);
+
+int vnoc_policy_add(struct vnoc_state *st, struct vnoc_policy *p);
+int vnoc_policy_remove(struct vnoc_state *st, uint32_t id);
+
+int vnoc_mode_set(struct vnoc_state *st, uint32_t vpn,
+		  const struct vnoc_addr *group, enum vnoc_mode mode);
+int vnoc_mode_clear(struct vnoc_state *st, uint32_t vpn,
+		    const struct vnoc_addr *group);
+enum vnoc_mode vnoc_mode_of(const struct vnoc_state *st, uint32_t vpn,
+			    const struct vnoc_addr *group);
+
+/*
+ * Joins: vnoc_join_check() decides without changing anything: 0 permitted
+ * (*noop set if the same membership already exists), -EACCES denied by
+ * policy (*why), other -errno for bad arguments (*why).  vnoc_join() then
+ * records it.
+ */
+int vnoc_join_check(struct vnoc_state *st, uint32_t site, uint32_t vpn,
+		    const struct vnoc_addr *group, enum vnoc_role role,
+		    const struct vnoc_addr *sources, size_t nsources,
+		    bool *noop, char *why, size_t whylen);
+int vnoc_join(struct vnoc_state *st, uint32_t site, uint32_t vpn,
+	      const struct vnoc_addr *group, enum vnoc_role role,
+	      const struct vnoc_addr *sources, size_t nsources);
+/* 1 if it was a member, 0 if not. */
+int vnoc_leave(struct vnoc_state *st, uint32_t site, uint32_t vpn,
+	       const struct vnoc_addr *group, enum vnoc_role role);
+
+/* Recomputes every group (after loading from the database). */
+int vnoc_state_recompute_all(struct vnoc_state *st);
+
+/* The view of one site; free with vnoc_view_free(). */
+int vnoc_view_get(struct vnoc_state *st, uint32_t site, struct vnoc_view *v);
+void vnoc_view_free(struct vnoc_view *v);
+
+/* The route of site with this key, or NULL (for usage validation). */
+const struct vnoc_route *vnoc_route_find(struct vnoc_state *st, uint32_t site,
+					 uint32_t vpn,
+					 const struct vnoc_addr *group,
+					 const struct vnoc_addr *source,
+					 uint32_t origin);
+
+#endif
