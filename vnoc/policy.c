@@ -5,73 +5,61 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "addr.h"
 #include "policy.h"
+
+/* The parsing and prefix logic is lib/addr.c's; vnoc_addr is the flat,
+ * memcmp-comparable form the VNOC sorts and stores. */
+static void from_lib(struct vnoc_addr *a, const struct ivgmp_addr *ia)
+{
+	memset(a, 0, sizeof(*a));
+	a->family = (uint8_t)ia->family;
+	memcpy(a->bytes, ia->raw, addr_len(ia->family));
+}
+
+static void to_lib(struct ivgmp_addr *ia, const struct vnoc_addr *a)
+{
+	memset(ia, 0, sizeof(*ia));
+	ia->family = a->family;
+	memcpy(ia->raw, a->bytes, addr_len(a->family));
+}
 
 int vnoc_addr_parse(const char *s, struct vnoc_addr *a)
 {
-	memset(a, 0, sizeof(*a));
-	if (!s)
-		return -EINVAL;
-	if (inet_pton(AF_INET, s, a->bytes) == 1) {
-		a->family = AF_INET;
-		return 0;
-	}
-	if (inet_pton(AF_INET6, s, a->bytes) == 1) {
-		a->family = AF_INET6;
-		return 0;
-	}
-	return -EINVAL;
-}
+	struct ivgmp_addr ia;
 
-static unsigned addr_bits(const struct vnoc_addr *a)
-{
-	return a->family == AF_INET ? 32 : 128;
+	memset(a, 0, sizeof(*a));
+	if (!s || addr_parse(s, AF_UNSPEC, &ia))
+		return -EINVAL;
+	from_lib(a, &ia);
+	return 0;
 }
 
 int vnoc_prefix_parse(const char *s, struct vnoc_addr *a, unsigned *plen)
 {
-	char buf[VNOC_ADDRSTRLEN + 8];
-	const char *slash;
-	char *end;
-	unsigned long len;
-	unsigned i;
+	struct ivgmp_prefix p;
 
-	if (!s || strlen(s) >= sizeof(buf))
+	if (!s || prefix_parse(s, AF_UNSPEC, &p))
 		return -EINVAL;
-	strcpy(buf, s);
-	slash = strchr(s, '/');
-	if (slash)
-		buf[slash - s] = '\0';
-	if (vnoc_addr_parse(buf, a))
-		return -EINVAL;
-	if (!slash) {
-		*plen = addr_bits(a);
-		return 0;
-	}
-	errno = 0;
-	len = strtoul(slash + 1, &end, 10);
-	if (errno || end == slash + 1 || *end || len > addr_bits(a))
-		return -EINVAL;
-	/* Host bits set usually mean a typo in the prefix: refuse it. */
-	for (i = len; i < addr_bits(a); i++)
-		if (a->bytes[i / 8] & (0x80 >> (i % 8)))
-			return -EINVAL;
-	*plen = len;
+	from_lib(a, &p.addr);
+	*plen = p.plen;
 	return 0;
 }
 
 const char *vnoc_addr_str(const struct vnoc_addr *a, char *buf, size_t len)
 {
-	if (!inet_ntop(a->family, a->bytes, buf, len))
-		snprintf(buf, len, "?");
-	return buf;
+	struct ivgmp_addr ia;
+
+	to_lib(&ia, a);
+	return addr_ntop(&ia, buf, len);
 }
 
 bool vnoc_addr_is_multicast(const struct vnoc_addr *a)
 {
-	if (a->family == AF_INET)
-		return (a->bytes[0] & 0xf0) == 0xe0;
-	return a->family == AF_INET6 && a->bytes[0] == 0xff;
+	struct ivgmp_addr ia;
+
+	to_lib(&ia, a);
+	return addr_is_multicast(&ia);
 }
 
 int vnoc_addr_cmp(const struct vnoc_addr *a, const struct vnoc_addr *b)
@@ -84,19 +72,15 @@ int vnoc_addr_cmp(const struct vnoc_addr *a, const struct vnoc_addr *b)
 bool vnoc_prefix_contains(const struct vnoc_addr *prefix, unsigned plen,
 			  const struct vnoc_addr *a)
 {
-	unsigned full = plen / 8, rest = plen % 8;
+	struct ivgmp_prefix p;
+	struct ivgmp_addr ia;
 
-	if (prefix->family != a->family || plen > addr_bits(a))
+	if (prefix->family != a->family)
 		return false;
-	if (memcmp(prefix->bytes, a->bytes, full))
-		return false;
-	if (rest) {
-		uint8_t mask = (uint8_t)(0xff << (8 - rest));
-
-		if ((prefix->bytes[full] ^ a->bytes[full]) & mask)
-			return false;
-	}
-	return true;
+	to_lib(&p.addr, prefix);
+	p.plen = (uint8_t)plen;
+	to_lib(&ia, a);
+	return prefix_contains(&p, &ia);
 }
 
 /* > 0 when rule a is more specific than rule b. */
