@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One encapsulated copy to one site. The copy is routed like a datagram
+ * sent from the tunnel socket (UDP, our port to the site's port), so an
+ * IPsec policy selecting UDP on the tunnel port catches it exactly as it
+ * would catch WireGuard's or any UDP socket's traffic: ip_route_output_flow()
+ * and ipv6_dst_lookup_flow() return the XFRM bundle when a policy matches.
+ *
+ * The outer header never has DF set and ignore_df is set, so a copy larger
+ * than the path MTU is fragmented on the outer header (after ESP, in
+ * transport mode) instead of being dropped: the inner packet is never
+ * touched and no ICMP goes back to a sender on another site.
+ */
+
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/netdevice.h>
+#include <linux/skbuff.h>
+#include <linux/udp.h>
+#include <net/dsfield.h>
+#include <net/dst_cache.h>
+#include <net/inet_ecn.h>
+#include <net/ip.h>
+#include <net/ip6_route.h>
+#include <net/ipv6_stubs.h>
+#include <net/route.h>
+#include <net/udp_tunnel.h>
+
+#include "ivgmp.h"
+#include "wire.h"
+#include "xmit.h"
+
+/* Enough for every outer header except XFRM's, which it reserves itself. */
+#define IVGMP_XMIT_HEADROOM (LL_MAX_HEADER + sizeof(struct ipv6hdr) + \
+			     sizeof(struct udphdr) + IVGMP_HDR_LEN)
+
+static enum ivgmp_drop ivgmp_xmit4(struct ivgmp_net *in,
+				   struct ivgmp_site *site,
+				   const struct ivgmp_endpoint *ep,
+				   struct sk_buff *skb, u8 tos)
+{
+	struct flowi4 fl = {
+		.daddr = ep->addr.v4,
+		.fl4_dport = ep->port,
+		.flowi4_proto = IPPROTO_UDP,
+	};
+	struct socket *sock;
+	struct rtable *rt;
+
+	sock = rcu_dereference(in->sock4);
+	if (unlikely(!sock))
+		return IVGMP_DROP_NO_OUTPUT;
+	fl.fl4_sport = inet_sk(sock->sk)->inet_sport;
+
+	rt = dst_cache_get_ip4(&site->dst_cache, &fl.saddr);
+	if (!rt) {
+		rt = ip_route_output_flow(in->net, &fl, sock->sk);
+		if (IS_ERR(rt)) {
+			net_dbg_ratelimited("ivgmp: no route to site %u at %pI4: %ld\n",
+					    site->id, &ep->addr.v4, PTR_ERR(rt));
+			return IVGMP_DROP_NO_OUTPUT;
+		}
+		dst_cache_set_ip4(&site->dst_cache, &rt->dst, fl.saddr);
+	}
+
+	if (unlikely(skb_cow_head(skb, LL_RESERVED_SPACE(rt->dst.dev) +
+				  rt->dst.header_len + sizeof(struct iphdr) +
+				  sizeof(struct udphdr)))) {
+		ip_rt_put(rt);
+		return IVGMP_DROP_NOMEM;
+	}
+
+	/* iptunnel_xmit() counts on skb->dev as if it were a tunnel device. */
+	skb->dev = NULL;
+	skb->ignore_df = 1;
+	udp_tunnel_xmit_skb(rt, sock->sk, skb, fl.saddr, fl.daddr, tos,
+			    ip4_dst_hoplimit(&rt->dst), 0, fl.fl4_sport,
+			    fl.fl4_dport, false, false);
+	return IVGMP_DROP_UNSPEC;
+}
+
+#if IS_ENABLED(CONFIG_IPV6)
+static enum ivgmp_drop ivgmp_xmit6(struct ivgmp_net *in,
+				   struct ivgmp_site *site,
+				   const struct ivgmp_endpoint *ep,
+				   struct sk_buff *skb, u8 tos)
+{
+	struct flowi6 fl = {
+		.daddr = ep->addr.v6,
+		.fl6_dport = ep->port,
+		.flowi6_proto = IPPROTO_UDP,
+	};
+	struct dst_entry *dst;
+	struct socket *sock;
+
+	sock = rcu_dereference(in->sock6);
+	if (unlikely(!sock))
+		return IVGMP_DROP_NO_OUTPUT;
+	fl.fl6_sport = inet_sk(sock->sk)->inet_sport;
+
+	dst = dst_cache_get_ip6(&site->dst_cache, &fl.saddr);
+	if (!dst) {
+		dst = ipv6_stub->ipv6_dst_lookup_flow(in->net, sock->sk, &fl,
+						      NULL);
+		if (IS_ERR(dst)) {
+			net_dbg_ratelimited("ivgmp: no route to site %u at %pI6c: %ld\n",
+					    site->id, &ep->addr.v6,
+					    PTR_ERR(dst));
+			return IVGMP_DROP_NO_OUTPUT;
+		}
+		dst_cache_set_ip6(&site->dst_cache, dst, &fl.saddr);
+	}
+
+	if (unlikely(skb_cow_head(skb, LL_RESERVED_SPACE(dst->dev) +
+				  dst->header_len + sizeof(struct ipv6hdr) +
+				  sizeof(struct udphdr)))) {
+		dst_release(dst);
+		return IVGMP_DROP_NOMEM;
+	}
+
+	skb->dev = NULL;
+	/* ip6_fragment() refuses to split what it did not originate. */
+	skb->ignore_df = 1;
+	udp_tunnel6_xmit_skb(dst, sock->sk, skb, NULL, &fl.saddr, &fl.daddr,
+			     tos, ip6_dst_hoplimit(dst), 0, fl.fl6_sport,
+			     fl.fl6_dport, false);
+	return IVGMP_DROP_UNSPEC;
+}
+#endif
+
+bool ivgmp_xmit_copy(struct ivgmp_net *in, const struct ivgmp_config *cfg,
+		     const struct sk_buff *skb, struct ivgmp_nexthop *nh,
+		     u8 hops, u32 vpn, u32 origin)
+{
+	struct ivgmp_site *site = nh->site;
+	unsigned int len = skb->len;
+	struct ivgmp_endpoint ep;
+	struct sk_buff *copy;
+	enum ivgmp_drop why;
+	u8 tos;
+
+	/* The inner packet's DSCP travels on; ECN is not tunnelled. */
+	if (skb->data[0] >> 4 == 4)
+		tos = ipv4_get_dsfield((const struct iphdr *)skb->data);
+	else
+		tos = ipv6_get_dsfield((const struct ipv6hdr *)skb->data);
+	tos &= ~INET_ECN_MASK;
+
+	copy = skb_copy_expand(skb, IVGMP_XMIT_HEADROOM, 0, GFP_ATOMIC);
+	if (unlikely(!copy)) {
+		why = IVGMP_DROP_NOMEM;
+		goto drop;
+	}
+	/* Nothing of the original's route, conntrack or secpath applies. */
+	skb_scrub_packet(copy, false);
+	/* The far side cannot finish a checksum we deferred. */
+	if (copy->ip_summed == CHECKSUM_PARTIAL &&
+	    unlikely(skb_checksum_help(copy))) {
+		kfree_skb(copy);
+		why = IVGMP_DROP_NOMEM;
+		goto drop;
+	}
+	copy->ip_summed = CHECKSUM_NONE;
+
+	skb_reset_inner_network_header(copy);
+	ivgmp_wire_encode(skb_push(copy, IVGMP_HDR_LEN), hops, vpn, origin);
+
+	ivgmp_site_endpoint(site, cfg, &ep);
+	switch (ep.family) {
+	case AF_INET:
+		why = ivgmp_xmit4(in, site, &ep, copy, tos);
+		break;
+#if IS_ENABLED(CONFIG_IPV6)
+	case AF_INET6:
+		why = ivgmp_xmit6(in, site, &ep, copy, tos);
+		break;
+#endif
+	default:
+		why = IVGMP_DROP_NO_OUTPUT;
+		break;
+	}
+	if (unlikely(why)) {
+		kfree_skb(copy);
+		goto drop;
+	}
+
+	ivgmp_nexthop_stats_tx(nh->stats, len);
+	ivgmp_stats_tx(site->stats, len);
+	ivgmp_stats_tx(in->stats, len);
+	return true;
+
+drop:
+	ivgmp_drop(in, why);
+	return false;
+}

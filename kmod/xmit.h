@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Sending one encapsulated copy of a multicast packet to one site: shared
+ * by the transmit hook (local senders) and the receive path (relays).
+ */
+#ifndef _IVGMP_XMIT_H
+#define _IVGMP_XMIT_H
+
+#include <linux/types.h>
+
+struct sk_buff;
+struct ivgmp_net;
+struct ivgmp_config;
+struct ivgmp_nexthop;
+
+/*
+ * Outer headers in front of the inner packet: IVGMP header, UDP and the
+ * larger IP header. ESP in transport mode adds its own on top.
+ */
+#define IVGMP_OVERHEAD4	(IVGMP_HDR_LEN + 8 + 20)
+#define IVGMP_OVERHEAD6	(IVGMP_HDR_LEN + 8 + 40)
+
+/*
+ * Copy @skb (data at the inner IP header; left untouched), encapsulate the
+ * copy with @hops, @vpn and @origin and send it to @nh's site. Counts the
+ * copy on the next hop, the site and the namespace, or the drop reason.
+ * Caller holds rcu_read_lock() with BH disabled. Returns true when sent.
+ */
+bool ivgmp_xmit_copy(struct ivgmp_net *in, const struct ivgmp_config *cfg,
+		     const struct sk_buff *skb, struct ivgmp_nexthop *nh,
+		     u8 hops, u32 vpn, u32 origin);
+
+#endif /* _IVGMP_XMIT_H */
