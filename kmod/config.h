@@ -8,9 +8,9 @@
 #define _IVGMP_CONFIG_H
 
 #include <linux/in6.h>
-#include <linux/netlink.h>
 #include <linux/rcupdate.h>
 #include <linux/types.h>
+#include <net/netlink.h>
 #include <uapi/linux/ivgmp.h>
 
 struct net_device;
@@ -94,9 +94,9 @@ static inline bool ivgmp_config_require_ipsec(const struct ivgmp_config *cfg)
  * rcu_read_lock().
  */
 bool ivgmp_config_local_source4(const struct ivgmp_config *cfg,
-				const struct net_device *dev, __be32 saddr);
+				struct net_device *dev, __be32 saddr);
 bool ivgmp_config_local_source6(const struct ivgmp_config *cfg,
-				const struct net_device *dev,
+				struct net_device *dev,
 				const struct in6_addr *saddr);
 
 /* Netlink side, used by netlink.c and the KUnit tests. */

@@ -14,6 +14,7 @@
 #ifndef _IVGMP_TABLE_H
 #define _IVGMP_TABLE_H
 
+#include <linux/hashtable.h>
 #include <linux/list.h>
 #include <linux/rhashtable-types.h>
 #include <linux/seqlock.h>
@@ -151,6 +152,9 @@ struct ivgmp_route_spec {
 	u32 flags;
 	unsigned int n_nexthops;
 	u32 *nexthops;		/* site ids */
+	/* For extack only, may be NULL: the attributes the ids came from. */
+	const struct nlattr *origin_attr;
+	struct nlattr **nh_attrs;
 };
 
 /* nlflags: NLM_F_CREATE / NLM_F_EXCL / NLM_F_REPLACE as in rtnetlink. */
