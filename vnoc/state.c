@@ -393,6 +393,8 @@ static int recompute_group(struct vnoc_state *st, struct vnoc_group *g)
 	struct route_buf rb = { 0 };
 	int err;
 
+	if (st->loading)
+		return 0;
 	err = compute_group(st, g, &rb);
 	if (err) {
 		routes_free(rb.r, rb.n);

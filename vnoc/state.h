@@ -97,6 +97,8 @@ struct vnoc_state {
 
 	size_t nchanged, capchanged;
 	uint32_t *changed;		/* sites woken by the last change */
+
+	bool loading;	/* bulk load: no recomputation until it is cleared */
 };
 
 /* A site's view, pointing into the state (valid until the next change). */
