@@ -11,6 +11,7 @@
 #include <net/ipv6.h>
 #include <net/netlink.h>
 #include "ivgmp.h"
+#include "rx.h"
 
 #define IVGMP_MAX_EVENT_RATE	1000000
 
@@ -356,6 +357,11 @@ int ivgmp_config_set(struct ivgmp_net *in, const struct nlattr *nest,
 	 * port changed, before the new snapshot is published, so a bind
 	 * failure leaves the old config in force.
 	 */
+	err = ivgmp_rx_configure(in, new);
+	if (err) {
+		NL_SET_ERR_MSG(extack, "cannot open the tunnel UDP port");
+		goto free_new;
+	}
 
 	rcu_assign_pointer(in->config, new);
 	kfree_rcu(old, rcu);

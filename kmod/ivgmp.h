@@ -23,14 +23,14 @@ struct socket;
 
 /* Token bucket for NEW_SOURCE events, refilled at config event_rate/s. */
 struct ivgmp_event_limit {
-	spinlock_t lock;
+	spinlock_t lock;	/* taken from softirq and process context */
 	unsigned long last;	/* jiffies of the last refill */
 	u64 tokens;		/* scaled by HZ */
 };
 
 struct ivgmp_net {
 	struct net *net;
-	struct mutex lock;
+	struct mutex lock;	/* serialises all writers, see top */
 	struct ivgmp_config __rcu *config;
 	struct ivgmp_table table;
 	struct ivgmp_pcpu_stats __percpu *stats;	/* namespace totals */

@@ -9,6 +9,8 @@
 #include <net/net_namespace.h>
 #include "ivgmp.h"
 #include "netlink.h"
+#include "rx.h"
+#include "tx.h"
 
 unsigned int ivgmp_net_id __read_mostly;
 
@@ -36,9 +38,14 @@ static int __net_init ivgmp_net_init(struct net *net)
 		goto exit_config;
 
 	/* Data path (tx.c, rx.c): per-namespace init goes here. */
+	err = ivgmp_tx_net_init(in);
+	if (err)
+		goto exit_table;
 
 	return 0;
 
+exit_table:
+	ivgmp_table_exit(in);
 exit_config:
 	ivgmp_config_net_exit(in);
 free_drops:
@@ -55,7 +62,11 @@ free_stats:
  */
 static void __net_exit ivgmp_net_pre_exit(struct net *net)
 {
+	struct ivgmp_net *in = ivgmp_net(net);
+
 	/* Data path (tx.c, rx.c): per-namespace teardown goes here. */
+	ivgmp_tx_net_exit(in);
+	ivgmp_rx_net_exit(in);
 }
 
 static void __net_exit ivgmp_net_exit(struct net *net)

@@ -380,9 +380,12 @@ static int ivgmp_route_fill(struct sk_buff *skb, struct ivgmp_net *in,
 			    const struct ivgmp_route *r)
 {
 	const struct ivgmp_route_key *k = &r->key;
+	const struct ivgmp_nexthops *nhs;
 	struct ivgmp_stats_sum sum;
 	struct nlattr *nest;
 
+	nhs = rcu_dereference_protected(r->nexthops,
+					lockdep_is_held(&in->lock));
 	ivgmp_stats_sum(r->stats, &sum);
 	nest = nla_nest_start(skb, IVGMP_A_ROUTE);
 	if (!nest ||
@@ -394,8 +397,7 @@ static int ivgmp_route_fill(struct sk_buff *skb, struct ivgmp_net *in,
 			    k->family, &k->source)) ||
 	    nla_put_u32(skb, IVGMP_ROUTE_A_ORIGIN, k->origin) ||
 	    nla_put_u32(skb, IVGMP_ROUTE_A_FLAGS, r->flags) ||
-	    ivgmp_nexthops_fill(skb, rcu_dereference_protected(r->nexthops,
-					lockdep_is_held(&in->lock))) ||
+	    ivgmp_nexthops_fill(skb, nhs) ||
 	    ivgmp_put_stats(skb, IVGMP_ROUTE_A_STATS, &sum))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);

@@ -212,9 +212,11 @@ int ivgmp_site_add(struct ivgmp_net *in, const struct ivgmp_site_spec *spec,
 		site->addr = addr;
 		write_sequnlock_bh(&site->ep_lock);
 		if (!other) {
+			u32 h = ivgmp_site_addr_hash(spec->family, &addr);
+
 			hlist_del_rcu(&site->addr_node);
 			hlist_add_head_rcu(&site->addr_node,
-					   &in->table.site_by_addr[ivgmp_site_addr_hash(spec->family, &addr)]);
+					   &in->table.site_by_addr[h]);
 		}
 		dst_cache_reset(&site->dst_cache);
 		in->table.gen++;
@@ -323,10 +325,14 @@ static void ivgmp_nexthops_ref(struct ivgmp_nexthops *nhs, int delta)
 		nhs->nh[i].site->refs += delta;
 }
 
+static const struct nlattr *
+ivgmp_nh_attr(const struct ivgmp_route_spec *spec, unsigned int i)
+{
+	return spec->nh_attrs ? spec->nh_attrs[i] : NULL;
+}
+
 #define IVGMP_NH_ERR(extack, spec, i, msg)				\
-	NL_SET_ERR_MSG_ATTR(extack,					\
-			    (spec)->nh_attrs ? (spec)->nh_attrs[i] : NULL, \
-			    msg)
+	NL_SET_ERR_MSG_ATTR(extack, ivgmp_nh_attr(spec, i), msg)
 
 /*
  * Check the next hops and build their array. Counters of sites already in
