@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -419,7 +420,14 @@ int conf_entry_uint(struct conf *c, const struct conf_entry *e, uint64_t min,
 	if (e->value[0] < '0' || e->value[0] > '9')
 		goto bad;
 	errno = 0;
-	v = strtoull(e->value, &end, 0);
+	/* Base 0 would read "010" as 8: only 0x is special. */
+	if (e->value[0] == '0' && (e->value[1] == 'x' || e->value[1] == 'X')) {
+		if (!isxdigit((unsigned char)e->value[2]))
+			goto bad;
+		v = strtoull(e->value + 2, &end, 16);
+	} else {
+		v = strtoull(e->value, &end, 10);
+	}
 	if (errno || *end)
 		goto bad;
 	if (v < min || v > max)
