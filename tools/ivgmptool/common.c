@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/* Shared by the command groups: netlink setup, errors, counters. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ivgmptool.h"
+#include "log.h"
+
+int open_nl(struct ivgmp_nl **nl)
+{
+	*nl = ivgmp_nl_open();
+	if (*nl)
+		return EXIT_OK;
+	if (errno == ENOENT)
+		log_warnx("Error: generic netlink family \"%s\" not found "
+			  "(is ivgmp.ko loaded?)", IVGMP_GENL_NAME);
+	else
+		log_warn("Error: cannot open generic netlink socket");
+	return EXIT_FAIL;
+}
+
+int kernel_error(struct ivgmp_nl *nl, int err, const char *fmt, ...)
+{
+	const char *msg = nl ? ivgmp_nl_errmsg(nl) : "";
+	char what[256];
+	va_list ap;
+
+	if (err < 0)
+		err = -err;
+	if (*msg) {
+		log_warnx("Error: %s (%s)", msg, strerror(err));
+		return EXIT_FAIL;
+	}
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	log_warnx("Error: %s: %s", what, strerror(err));
+	return EXIT_FAIL;
+}
+
+void print_counters_text(const char *indent, const struct ivgmp_counters *c)
+{
+	printf("%stx %llu packets %llu bytes  rx %llu packets %llu bytes  "
+	       "delivered %llu  relayed %llu\n", indent,
+	       (unsigned long long)c->tx_packets,
+	       (unsigned long long)c->tx_bytes,
+	       (unsigned long long)c->rx_packets,
+	       (unsigned long long)c->rx_bytes,
+	       (unsigned long long)c->delivered,
+	       (unsigned long long)c->relayed);
+}
+
+void print_counters_json(struct json *j, const char *key,
+			 const struct ivgmp_counters *c)
+{
+	static const char *const names[IVGMP_STATS_A_MAX + 1] = {
+		[IVGMP_STATS_A_TX_PACKETS] = "tx_packets",
+		[IVGMP_STATS_A_TX_BYTES] = "tx_bytes",
+		[IVGMP_STATS_A_RX_PACKETS] = "rx_packets",
+		[IVGMP_STATS_A_RX_BYTES] = "rx_bytes",
+		[IVGMP_STATS_A_DELIVERED] = "delivered",
+		[IVGMP_STATS_A_RELAYED] = "relayed",
+	};
+	const uint64_t vals[IVGMP_STATS_A_MAX + 1] = {
+		[IVGMP_STATS_A_TX_PACKETS] = c->tx_packets,
+		[IVGMP_STATS_A_TX_BYTES] = c->tx_bytes,
+		[IVGMP_STATS_A_RX_PACKETS] = c->rx_packets,
+		[IVGMP_STATS_A_RX_BYTES] = c->rx_bytes,
+		[IVGMP_STATS_A_DELIVERED] = c->delivered,
+		[IVGMP_STATS_A_RELAYED] = c->relayed,
+	};
+	unsigned int i;
+
+	json_obj_open(j, key);
+	/* Always every counter, so scripts need not test for presence. */
+	for (i = 0; i <= IVGMP_STATS_A_MAX; i++)
+		if (names[i])
+			json_uint(j, names[i], vals[i]);
+	json_obj_close(j);
+}
