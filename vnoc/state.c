@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "state.h"
 
@@ -96,6 +97,9 @@ void vnoc_state_free(struct vnoc_state *st)
 
 	for (i = 0; i < st->nsites; i++)
 		site_free(st->sites[i]);
+	for (i = 0; i < st->ngraveyard; i++)
+		site_free(st->graveyard[i]);
+	free(st->graveyard);
 	for (i = 0; i < st->ngroups; i++)
 		group_free(st->groups[i]);
 	free(st->sites);
@@ -105,6 +109,14 @@ void vnoc_state_free(struct vnoc_state *st)
 	free(st->relays);
 	free(st->changed);
 	memset(st, 0, sizeof(*st));
+}
+
+void vnoc_state_wake_all(struct vnoc_state *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->nsites; i++)
+		pthread_cond_broadcast(&st->sites[i]->cond);
 }
 
 /* Index of the first site with id >= id. */
@@ -570,7 +582,15 @@ int vnoc_site_add(struct vnoc_state *st, uint32_t id, const char *name,
 		free(s);
 		return err;
 	}
-	pthread_cond_init(&s->cond, NULL);
+	{
+		pthread_condattr_t ca;
+
+		/* Long-poll deadlines must not jump with the wall clock. */
+		pthread_condattr_init(&ca);
+		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+		pthread_cond_init(&s->cond, &ca);
+		pthread_condattr_destroy(&ca);
+	}
 	pos = site_pos(st, id);
 	memmove(&st->sites[pos + 1], &st->sites[pos],
 		(st->nsites - pos) * sizeof(*st->sites));
@@ -660,8 +680,12 @@ int vnoc_site_remove(struct vnoc_state *st, uint32_t id)
 		group_remove_if_empty(st, st->groups[i]);
 	change_end(st);
 	/* Wake its own waiters so they see it is gone. */
+	s->removed = true;
 	pthread_cond_broadcast(&s->cond);
-	site_free(s);
+	if (GROW(st->graveyard, st->ngraveyard, st->capgraveyard))
+		site_free(s);	/* cannot keep it: only if nobody waits */
+	else
+		st->graveyard[st->ngraveyard++] = s;
 	return err;
 }
 
@@ -692,8 +716,6 @@ int vnoc_policy_add(struct vnoc_state *st, struct vnoc_policy *p)
 	int err;
 
 	if (!p->roles || (p->roles & ~(VNOC_POLICY_SEND | VNOC_POLICY_RECEIVE)))
-		return -EINVAL;
-	if (!vnoc_addr_is_multicast(&p->prefix) && p->plen >= 8)
 		return -EINVAL;
 	if (p->site && !vnoc_site_find(st, p->site))
 		return -ENOENT;

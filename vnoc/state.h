@@ -35,6 +35,7 @@ struct vnoc_site {
 	uint64_t view_version;
 	uint64_t last_report_seq;
 	pthread_cond_t cond;	/* broadcast when view_version grows */
+	bool removed;		/* kept until vnoc_state_free: waiters */
 };
 
 struct vnoc_member {
@@ -98,6 +99,11 @@ struct vnoc_state {
 	size_t nchanged, capchanged;
 	uint32_t *changed;		/* sites woken by the last change */
 
+	/* Removed sites: a long poll may still wait on their condition
+	 * variable, so they are freed only with the state. */
+	size_t ngraveyard, capgraveyard;
+	struct vnoc_site **graveyard;
+
 	bool loading;	/* bulk load: no recomputation until it is cleared */
 };
 
@@ -112,6 +118,8 @@ struct vnoc_view {
 
 void vnoc_state_init(struct vnoc_state *st, const struct vnoc_topo_params *p);
 void vnoc_state_free(struct vnoc_state *st);
+/* Wakes every long poll (shutdown). */
+void vnoc_state_wake_all(struct vnoc_state *st);
 
 struct vnoc_site *vnoc_site_find(struct vnoc_state *st, uint32_t id);
 struct vnoc_site *vnoc_site_find_name(struct vnoc_state *st, const char *name);

@@ -114,10 +114,10 @@ struct vnoc__Site {
 	xsd__string address 1;
 	xsd__unsignedShort port 1;
 	xsd__string key 0;
-	enum xsd__boolean relay 1;	/* accredited as tree relay */
-	enum xsd__boolean reflector 1;	/* accredited as reflector */
-	xsd__unsignedInt fanout 1;	/* max next hops when relaying, 0 = default */
-	xsd__unsignedLong viewVersion 1;
+	enum xsd__boolean relay 0;	/* accredited as tree relay (output) */
+	enum xsd__boolean reflector 0;	/* accredited as reflector (output) */
+	xsd__unsignedInt fanout 0;	/* max next hops when relaying (output) */
+	xsd__unsignedLong viewVersion 0;	/* output */
 };
 
 struct vnoc__Policy {

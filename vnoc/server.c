@@ -1,0 +1,374 @@
+/*
+ * server.c - ivgmp-vnoc's network side: TLS listener, one thread per
+ * connection (bounded), keep-alive request loop, limits, WSDL, draining.
+ *
+ * Long polls block their connection's thread in a condition wait that
+ * releases the state lock, so they never hold up other requests; the
+ * connection count is bounded by max-connections.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include "soapH.h"
+#include "log.h"
+#include "server.h"
+
+void vnoc_config_defaults(struct vnoc_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->listen = "::";
+	c->port = 8443;
+	c->database = "/var/lib/ivgmp/vnoc.db";
+	c->sync = VNOC_DB_SYNC_FULL;
+	c->pidfile = "/run/ivgmp-vnoc.pid";
+	c->max_connections = 2048;
+	c->max_message = 1024 * 1024;
+	c->max_depth = 32;
+	c->recv_timeout = 10;
+	c->send_timeout = 10;
+	c->idle_timeout = 120;
+	c->longpoll_max = 300;
+	c->drain_timeout = 10;
+	c->tree_fanout = 16;
+	c->tree_depth = 4;
+}
+
+int vnoc_server_init(struct vnoc_server *srv, const struct vnoc_config *cfg)
+{
+	struct vnoc_topo_params p = {
+		.default_fanout = cfg->tree_fanout,
+		.max_depth = cfg->tree_depth,
+	};
+
+	memset(srv, 0, sizeof(*srv));
+	srv->cfg = cfg;
+	pthread_mutex_init(&srv->lock, NULL);
+	pthread_mutex_init(&srv->conn_lock, NULL);
+	pthread_cond_init(&srv->conn_cv, NULL);
+	vnoc_state_init(&srv->state, &p);
+	if (vnoc_db_open(&srv->db, cfg->database, cfg->sync)) {
+		log_warnx("database: %s", srv->db.err);
+		return -1;
+	}
+	if (vnoc_db_load(&srv->db, &srv->state)) {
+		log_warnx("database %s: %s", cfg->database, srv->db.err);
+		return -1;
+	}
+	log_info("loaded %zu sites, %zu policies, %zu groups from %s "
+		 "(view version %llu)", srv->state.nsites,
+		 srv->state.npolicies, srv->state.ngroups, cfg->database,
+		 (unsigned long long)srv->state.version);
+	return 0;
+}
+
+void vnoc_server_free(struct vnoc_server *srv)
+{
+	vnoc_db_close(&srv->db);
+	vnoc_state_free(&srv->state);
+	pthread_mutex_destroy(&srv->lock);
+	pthread_mutex_destroy(&srv->conn_lock);
+	pthread_cond_destroy(&srv->conn_cv);
+}
+
+/* GET /?wsdl returns the service description; anything else is 404. */
+static int http_get(struct soap *soap)
+{
+	const char *q = strchr(soap->path, '?');
+
+	if (!q || strcmp(q, "?wsdl"))
+		return 404;
+	soap->http_content = "text/xml; charset=utf-8";
+	if (soap_response(soap, SOAP_FILE) ||
+	    soap_send_raw(soap, vnoc_wsdl, vnoc_wsdl_len) ||
+	    soap_end_send(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+static void peer_cn(struct soap *soap, char *cn, size_t len)
+{
+	X509 *cert;
+
+	cn[0] = '\0';
+	if (!soap->ssl)
+		return;
+	/* The handshake already verified the chain against our CA. */
+	cert = SSL_get1_peer_certificate(soap->ssl);
+	if (!cert)
+		return;
+	if (SSL_get_verify_result(soap->ssl) == X509_V_OK &&
+	    X509_NAME_get_text_by_NID(X509_get_subject_name(cert),
+				      NID_commonName, cn, (int)len) < 0)
+		cn[0] = '\0';
+	X509_free(cert);
+}
+
+/*
+ * Waits until a request starts arriving on a kept-alive connection.  False
+ * when the connection should close: idle too long, peer gone, or the server
+ * is stopping (then in-flight requests are done, idle ones just close).
+ */
+static bool wait_request(struct soap *soap, struct vnoc_server *srv)
+{
+	time_t start = time(NULL);
+
+	for (;;) {
+		struct pollfd pfd = { .fd = soap->socket, .events = POLLIN };
+		int rc;
+
+		if (soap->bufidx < soap->buflen ||
+		    (soap->ssl && SSL_pending(soap->ssl) > 0))
+			return true;
+		if (*srv->stop)
+			return false;
+		rc = poll(&pfd, 1, 250);
+		if (rc > 0)
+			return !(pfd.revents & (POLLERR | POLLNVAL)) &&
+			       !*srv->stop;
+		if (rc < 0 && errno != EINTR)
+			return false;
+		if (time(NULL) - start >= (time_t)srv->cfg->idle_timeout)
+			return false;
+	}
+}
+
+struct conn_arg {
+	struct vnoc_server *srv;
+	struct soap *soap;
+};
+
+static void conn_done(struct vnoc_server *srv)
+{
+	pthread_mutex_lock(&srv->conn_lock);
+	srv->active--;
+	pthread_cond_broadcast(&srv->conn_cv);
+	pthread_mutex_unlock(&srv->conn_lock);
+}
+
+static void *conn_thread(void *p)
+{
+	struct conn_arg *a = p;
+	struct vnoc_server *srv = a->srv;
+	struct soap *soap = a->soap;
+	struct vnoc_conn c = { .srv = srv };
+	unsigned i;
+
+	free(a);
+	soap->user = &c;
+	if (soap->ctx && soap_ssl_accept(soap)) {
+		char err[200];
+
+		soap_sprint_fault(soap, err, sizeof(err));
+		log_debug("TLS handshake from %s failed: %s", soap->host, err);
+		goto out;
+	}
+	peer_cn(soap, c.cn, sizeof(c.cn));
+	for (i = 0; i < srv->cfg->nadmins; i++)
+		if (c.cn[0] && !strcmp(c.cn, srv->cfg->admins[i]))
+			c.admin = true;
+	log_debug("connection from %s, certificate CN '%s'%s", soap->host,
+		  c.cn, c.admin ? " (admin)" : "");
+
+	/* soap_serve()'s keep-alive loop, with a wait between requests that
+	 * notices shutdown and idle timeouts. */
+	soap->keep_alive = soap->max_keep_alive + 1;
+	do {
+		if (soap->keep_alive > 0 && soap->max_keep_alive > 0)
+			soap->keep_alive--;
+		if (!wait_request(soap, srv))
+			break;
+		if (soap_begin_serve(soap)) {
+			if (soap->error >= SOAP_STOP)
+				continue;
+			break;	/* fault already sent by soap_begin_serve */
+		}
+		if (soap_serve_request(soap) && soap->error &&
+		    soap->error < SOAP_STOP) {
+			soap_send_fault(soap);
+			break;
+		}
+		soap_destroy(soap);
+		soap_end(soap);
+	} while (soap->keep_alive);
+out:
+	soap_destroy(soap);
+	soap_end(soap);
+	soap_free(soap);	/* closes the socket, frees the SSL session */
+	conn_done(srv);
+	return NULL;
+}
+
+static int setup_soap(struct vnoc_server *srv, struct soap *soap)
+{
+	const struct vnoc_config *cfg = srv->cfg;
+
+	soap_set_mode(soap, SOAP_IO_KEEPALIVE | SOAP_XML_STRICT);
+	soap->bind_flags = SO_REUSEADDR;
+	soap->max_keep_alive = 1000000;
+	soap->recv_timeout = (int)cfg->recv_timeout;
+	soap->send_timeout = (int)cfg->send_timeout;
+	soap->transfer_timeout = (int)(cfg->recv_timeout + cfg->send_timeout);
+	soap->accept_timeout = 0;
+	soap->recv_maxlength = cfg->max_message;
+	soap->maxlevel = cfg->max_depth;
+	soap->maxoccurs = cfg->max_message / 16;
+	soap->fget = http_get;
+	if (cfg->plain_http)
+		return 0;
+	if (soap_ssl_server_context(soap,
+				    SOAP_SSL_REQUIRE_CLIENT_AUTHENTICATION |
+				    SOAP_TLSv1_2 | SOAP_TLSv1_3,
+				    NULL, NULL, cfg->ca, NULL, NULL, NULL,
+				    "ivgmp-vnoc")) {
+		char err[300];
+
+		soap_sprint_fault(soap, err, sizeof(err));
+		log_warnx("TLS setup (CA %s): %s", cfg->ca, err);
+		return -1;
+	}
+	/* gSOAP wants certificate and key in one file; operators keep them
+	 * apart, so load them into its context directly. */
+	if (SSL_CTX_use_certificate_chain_file(soap->ctx, cfg->cert) != 1 ||
+	    SSL_CTX_use_PrivateKey_file(soap->ctx, cfg->key,
+					SSL_FILETYPE_PEM) != 1 ||
+	    SSL_CTX_check_private_key(soap->ctx) != 1) {
+		log_warnx("TLS certificate %s / key %s: %s", cfg->cert,
+			  cfg->key, ERR_reason_error_string(ERR_get_error()));
+		return -1;
+	}
+	return 0;
+}
+
+static bool is_loopback(const char *addr)
+{
+	struct in6_addr a6;
+	struct in_addr a4;
+
+	if (inet_pton(AF_INET, addr, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (inet_pton(AF_INET6, addr, &a6) == 1)
+		return IN6_IS_ADDR_LOOPBACK(&a6);
+	return !strcmp(addr, "localhost");
+}
+
+int vnoc_server_run(struct vnoc_server *srv, volatile sig_atomic_t *stop,
+		    int (*ready)(void *), void *ready_arg)
+{
+	const struct vnoc_config *cfg = srv->cfg;
+	struct soap master;
+	pthread_attr_t attr;
+	struct timespec until;
+	int rc = -1;
+
+	srv->stop = stop;
+	if (cfg->plain_http && !is_loopback(cfg->listen)) {
+		log_warnx("plain HTTP refused on %s: only on a loopback address",
+			  cfg->listen);
+		return -1;
+	}
+	soap_init(&master);
+	if (setup_soap(srv, &master))
+		goto out;
+	if (!soap_valid_socket(soap_bind(&master, cfg->listen, (int)cfg->port,
+					 128))) {
+		char err[200];
+
+		soap_sprint_fault(&master, err, sizeof(err));
+		log_warnx("bind %s port %u: %s", cfg->listen, cfg->port, err);
+		goto out;
+	}
+	log_info("listening on %s port %u (%s)", cfg->listen, cfg->port,
+		 cfg->plain_http ? "plain HTTP, no site can authenticate" :
+		 "HTTPS, client certificates required");
+	if (ready && ready(ready_arg))
+		goto out;
+
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&attr, 256 * 1024);
+	while (!*stop) {
+		struct pollfd pfd = { .fd = master.master, .events = POLLIN };
+		struct conn_arg *a;
+		struct soap *c;
+		pthread_t tid;
+		SOAP_SOCKET s;
+
+		if (poll(&pfd, 1, 250) <= 0)
+			continue;
+		s = soap_accept(&master);
+		if (!soap_valid_socket(s))
+			continue;
+		pthread_mutex_lock(&srv->conn_lock);
+		if (srv->active >= cfg->max_connections) {
+			pthread_mutex_unlock(&srv->conn_lock);
+			log_warnx("refusing connection from %s: %u connections",
+				  master.host, srv->active);
+			close(s);
+			master.socket = SOAP_INVALID_SOCKET;
+			continue;
+		}
+		srv->active++;
+		pthread_mutex_unlock(&srv->conn_lock);
+		c = soap_copy(&master);
+		a = malloc(sizeof(*a));
+		master.socket = SOAP_INVALID_SOCKET;	/* now c's */
+		if (!c || !a) {
+			log_warnx("out of memory for a connection");
+			if (c)
+				soap_free(c);
+			else
+				close(s);
+			free(a);
+			conn_done(srv);
+			continue;
+		}
+		a->srv = srv;
+		a->soap = c;
+		if (pthread_create(&tid, &attr, conn_thread, a)) {
+			log_warnx("cannot start a connection thread");
+			soap_free(c);
+			free(a);
+			conn_done(srv);
+		}
+	}
+	pthread_attr_destroy(&attr);
+
+	/* Drain: stop listening, let long polls return, wait for requests. */
+	log_info("stopping: draining %u connections", srv->active);
+	soap_closesock(&master);
+	if (soap_valid_socket(master.master)) {
+		close(master.master);
+		master.master = SOAP_INVALID_SOCKET;
+	}
+	pthread_mutex_lock(&srv->lock);
+	srv->stopping = true;
+	vnoc_state_wake_all(&srv->state);
+	pthread_mutex_unlock(&srv->lock);
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += cfg->drain_timeout;
+	pthread_mutex_lock(&srv->conn_lock);
+	while (srv->active &&
+	       !pthread_cond_timedwait(&srv->conn_cv, &srv->conn_lock, &until))
+		;
+	if (srv->active)
+		log_warnx("%u connections still busy after %u s", srv->active,
+			  cfg->drain_timeout);
+	rc = srv->active ? -1 : 0;
+	pthread_mutex_unlock(&srv->conn_lock);
+out:
+	soap_destroy(&master);
+	soap_end(&master);
+	soap_done(&master);
+	return rc;
+}

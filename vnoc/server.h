@@ -1,0 +1,68 @@
+/* server.h - ivgmp-vnoc's configuration and the SOAP server. */
+#ifndef VNOC_SERVER_H
+#define VNOC_SERVER_H
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "db.h"
+#include "state.h"
+
+#define VNOC_MAX_ADMINS 32
+
+struct vnoc_config {
+	const char *listen;		/* address to bind */
+	unsigned port;
+	const char *database;
+	enum vnoc_db_sync sync;
+	const char *cert, *key, *ca;	/* PEM files; ca verifies clients */
+	const char *admins[VNOC_MAX_ADMINS];	/* admin certificate CNs */
+	unsigned nadmins;
+	bool plain_http;		/* no TLS: loopback only */
+	const char *pidfile;
+	bool syslog;
+	unsigned max_connections;
+	unsigned long max_message;	/* bytes per request */
+	unsigned max_depth;		/* XML nesting */
+	unsigned recv_timeout;		/* seconds, per request */
+	unsigned send_timeout;
+	unsigned idle_timeout;		/* keep-alive connection idle */
+	unsigned longpoll_max;		/* cap on GetState waitSeconds */
+	unsigned drain_timeout;		/* SIGTERM: wait for requests */
+	unsigned tree_fanout, tree_depth;
+};
+
+void vnoc_config_defaults(struct vnoc_config *c);
+
+struct vnoc_server {
+	const struct vnoc_config *cfg;
+	pthread_mutex_t lock;		/* state, db */
+	struct vnoc_state state;
+	struct vnoc_db db;
+	volatile sig_atomic_t *stop;	/* set by the signal handler */
+	bool stopping;			/* under lock: long polls return */
+	pthread_mutex_t conn_lock;
+	pthread_cond_t conn_cv;		/* active dropped */
+	unsigned active;		/* connection threads */
+};
+
+/* Opens the database and loads the state.  0 or -1 (logged). */
+int vnoc_server_init(struct vnoc_server *srv, const struct vnoc_config *cfg);
+/* Serves until *stop, then drains.  0 or -1 (logged). */
+int vnoc_server_run(struct vnoc_server *srv, volatile sig_atomic_t *stop,
+		    int (*ready)(void *), void *ready_arg);
+void vnoc_server_free(struct vnoc_server *srv);
+
+/* service.c: per-connection identity, kept in soap->user. */
+struct vnoc_conn {
+	struct vnoc_server *srv;
+	char cn[256];		/* client certificate CN, "" if none */
+	bool admin;
+};
+
+extern const char vnoc_wsdl[];
+extern const unsigned long vnoc_wsdl_len;
+
+#endif

@@ -1,0 +1,1067 @@
+/*
+ * service.c - the SOAP operations of vnoc_service.h.
+ *
+ * Every operation runs under srv->lock.  A change is written to the database
+ * in one transaction (with the new view version and an audit record) and
+ * committed before the in-memory state changes and before the reply, so a
+ * reply always describes durable state.  The caller is the CN of its TLS
+ * client certificate, looked up on each request (a site may be renamed or
+ * removed while its connection stays open).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "soapH.h"
+#include "log.h"
+#include "server.h"
+
+#define AUDIT_MAX 10000
+
+static int fault(struct soap *soap, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* A Client fault: the request is wrong or not allowed. */
+static int fault(struct soap *soap, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return soap_sender_fault(soap, soap_strdup(soap, msg), NULL);
+}
+
+/* A Server fault: our side failed (database). */
+static int server_fault(struct soap *soap, const char *what,
+			const struct vnoc_db *db)
+{
+	char msg[400];
+
+	log_warnx("%s: %s", what, db->err);
+	snprintf(msg, sizeof(msg), "%s failed: %s", what, db->err);
+	return soap_receiver_fault(soap, soap_strdup(soap, msg), NULL);
+}
+
+static struct vnoc_conn *conn(struct soap *soap)
+{
+	return soap->user;
+}
+
+static int64_t now(void)
+{
+	return (int64_t)time(NULL);
+}
+
+static void wake_changed(struct vnoc_server *srv)
+{
+	struct vnoc_state *st = &srv->state;
+	size_t i;
+
+	for (i = 0; i < st->nchanged; i++) {
+		struct vnoc_site *s = vnoc_site_find(st, st->changed[i]);
+
+		if (s)
+			pthread_cond_broadcast(&s->cond);
+	}
+	st->nchanged = 0;
+}
+
+/* Site operations: the caller must be a registered site.  Call locked. */
+static struct vnoc_site *caller(struct soap *soap, int *err)
+{
+	struct vnoc_conn *c = conn(soap);
+	struct vnoc_site *s;
+
+	if (!c->cn[0]) {
+		*err = fault(soap, "a client certificate is required");
+		return NULL;
+	}
+	s = vnoc_site_find_name(&c->srv->state, c->cn);
+	if (!s)
+		*err = fault(soap, "certificate CN '%s' is not a registered site",
+			     c->cn);
+	return s;
+}
+
+static int require_admin(struct soap *soap)
+{
+	struct vnoc_conn *c = conn(soap);
+
+	if (c->admin)
+		return SOAP_OK;
+	log_warnx("admin operation refused for '%s'", c->cn);
+	return fault(soap, "admin operation refused for certificate CN '%s'",
+		     c->cn[0] ? c->cn : "(none)");
+}
+
+static int parse_group(struct soap *soap, const char *s, struct vnoc_addr *g,
+		       int *err)
+{
+	if (!s || vnoc_addr_parse(s, g) || !vnoc_addr_is_multicast(g)) {
+		*err = fault(soap, "group '%.64s' is not a multicast address",
+			     s ? s : "");
+		return -1;
+	}
+	return 0;
+}
+
+static const char *role_name(enum vnoc_role r)
+{
+	return r == VNOC_ROLE_SENDER ? "sender" : "receiver";
+}
+
+static int check_role(struct soap *soap, enum vnoc__Role role)
+{
+	if (role != vnoc__Role__sender && role != vnoc__Role__receiver)
+		return fault(soap, "invalid role");
+	return SOAP_OK;
+}
+
+/* Begin a change; the caller writes, then calls commit_change(). */
+static int begin_change(struct soap *soap, struct vnoc_server *srv)
+{
+	if (vnoc_db_begin(&srv->db))
+		return server_fault(soap, "database begin", &srv->db);
+	return SOAP_OK;
+}
+
+static int commit_change(struct soap *soap, struct vnoc_server *srv,
+			 const char *action, const char *detail)
+{
+	/* The change may give sites version + 1: make that durable first. */
+	if (vnoc_db_set_version(&srv->db, srv->state.version + 1) ||
+	    vnoc_db_audit(&srv->db, now(), conn(soap)->cn, action, detail) ||
+	    vnoc_db_commit(&srv->db)) {
+		vnoc_db_rollback(&srv->db);
+		return server_fault(soap, action, &srv->db);
+	}
+	return SOAP_OK;
+}
+
+static int fail_change(struct soap *soap, struct vnoc_server *srv,
+		       const char *what)
+{
+	vnoc_db_rollback(&srv->db);
+	return server_fault(soap, what, &srv->db);
+}
+
+/* After a change was committed, the memory update cannot be refused for
+ * bad input (validated before); only ENOMEM remains, which leaves memory
+ * behind the database until the next restart reloads it. */
+static int applied(struct soap *soap, struct vnoc_server *srv, int err,
+		   const char *what)
+{
+	wake_changed(srv);
+	if (err) {
+		log_warnx("%s: in-memory update failed (%s); restart to reload",
+			  what, strerror(-err));
+		return soap_receiver_fault(soap, "internal error, change is "
+					   "stored but not yet active", NULL);
+	}
+	return SOAP_OK;
+}
+
+/* ---- site operations --------------------------------------------------- */
+
+int vnoc__JoinGroup(struct soap *soap, unsigned int vpn, char *group,
+		    enum vnoc__Role role, int nsource, char **source,
+		    struct vnoc__JoinGroupResponse *resp)
+{
+	struct vnoc_server *srv = conn(soap)->srv;
+	struct vnoc_addr g, src[VNOC_MAX_SOURCES];
+	char why[256], detail[400], gs[VNOC_ADDRSTRLEN];
+	struct vnoc_site *s;
+	int err = SOAP_OK, i, rc;
+	bool noop;
+
+	if (parse_group(soap, group, &g, &err) || check_role(soap, role))
+		return err ? err : soap->error;
+	if (nsource > VNOC_MAX_SOURCES)
+		return fault(soap, "more than %d sources", VNOC_MAX_SOURCES);
+	for (i = 0; i < nsource; i++)
+		if (vnoc_addr_parse(source[i], &src[i]))
+			return fault(soap, "source '%.64s' is not an address",
+				     source[i] ? source[i] : "");
+	vnoc_addr_str(&g, gs, sizeof(gs));
+	memset(resp, 0, sizeof(*resp));
+
+	pthread_mutex_lock(&srv->lock);
+	s = caller(soap, &err);
+	if (!s)
+		goto out;
+	snprintf(detail, sizeof(detail), "site %u vpn %u group %s role %s sources %d",
+		 s->id, vpn, gs, role_name((enum vnoc_role)role), nsource);
+	rc = vnoc_join_check(&srv->state, s->id, vpn, &g, (enum vnoc_role)role,
+			     src, nsource, &noop, why, sizeof(why));
+	if (rc == -EACCES) {
+		char d2[700];
+
+		snprintf(d2, sizeof(d2), "%s: %s", detail, why);
+		if (vnoc_db_begin(&srv->db) ||
+		    vnoc_db_audit(&srv->db, now(), conn(soap)->cn, "deny", d2) ||
+		    vnoc_db_commit(&srv->db)) {
+			err = fail_change(soap, srv, "audit");
+			goto out;
+		}
+		resp->result = vnoc__JoinResult__denied;
+		resp->reason = soap_strdup(soap, why);
+		resp->version = s->view_version;
+		log_info("join denied: %s: %s", detail, why);
+		goto out;
+	}
+	if (rc) {
+		err = fault(soap, "%s", why);
+		goto out;
+	}
+	if (!noop) {
+		err = begin_change(soap, srv);
+		if (err)
+			goto out;
+		if (vnoc_db_member_put(&srv->db, s->id, vpn, &g,
+				       (enum vnoc_role)role, src, nsource)) {
+			err = fail_change(soap, srv, "join");
+			goto out;
+		}
+		err = commit_change(soap, srv, "join", detail);
+		if (err)
+			goto out;
+		err = applied(soap, srv, vnoc_join(&srv->state, s->id, vpn, &g,
+						   (enum vnoc_role)role, src,
+						   nsource), "join");
+		log_debug("join: %s", detail);
+	}
+	resp->result = vnoc__JoinResult__accepted;
+	resp->version = s->view_version;
+out:
+	pthread_mutex_unlock(&srv->lock);
+	return err;
+}
+
+int vnoc__LeaveGroup(struct soap *soap, unsigned int vpn, char *group,
+		     enum vnoc__Role role, struct vnoc__LeaveGroupResponse *resp)
+{
+	struct vnoc_server *srv = conn(soap)->srv;
+	char detail[200], gs[VNOC_ADDRSTRLEN];
+	struct vnoc_site *s;
+	struct vnoc_addr g;
+	int err = SOAP_OK, rc;
+
+	if (parse_group(soap, group, &g, &err) || check_role(soap, role))
+		return err ? err : soap->error;
+	memset(resp, 0, sizeof(*resp));
+	pthread_mutex_lock(&srv->lock);
+	s = caller(soap, &err);
+	if (!s)
+		goto out;
+	snprintf(detail, sizeof(detail), "site %u vpn %u group %s role %s",
+		 s->id, vpn, vnoc_addr_str(&g, gs, sizeof(gs)),
+		 role_name((enum vnoc_role)role));
+	err = begin_change(soap, srv);
+	if (err)
+		goto out;
+	if (vnoc_db_member_del(&srv->db, s->id, vpn, &g, (enum vnoc_role)role)) {
+		err = fail_change(soap, srv, "leave");
+		goto out;
+	}
+	err = commit_change(soap, srv, "leave", detail);
+	if (err)
+		goto out;
+	rc = vnoc_leave(&srv->state, s->id, vpn, &g, (enum vnoc_role)role);
+	resp->wasMember = rc == 1 ? true_ : false_;
+	err = applied(soap, srv, rc < 0 ? rc : 0, "leave");
+	resp->version = s->view_version;
+out:
+	pthread_mutex_unlock(&srv->lock);
+	return err;
+}
+
+static char *addr_dup(struct soap *soap, const struct vnoc_addr *a)
+{
+	char buf[VNOC_ADDRSTRLEN];
+
+	return soap_strdup(soap, vnoc_addr_str(a, buf, sizeof(buf)));
+}
+
+static int fill_view(struct soap *soap, struct vnoc_server *srv,
+		     struct vnoc_site *s, struct vnoc__GetStateResponse *resp)
+{
+	struct vnoc_view v;
+	size_t i;
+
+	if (vnoc_view_get(&srv->state, s->id, &v))
+		return soap_receiver_fault(soap, "out of memory", NULL);
+	resp->version = v.version;
+	resp->site = s->id;
+	resp->__sizepeer = (int)v.npeers;
+	resp->peer = soap_malloc(soap, (v.npeers + 1) * sizeof(*resp->peer));
+	resp->__sizeroute = (int)v.nroutes;
+	resp->route = soap_malloc(soap, (v.nroutes + 1) * sizeof(*resp->route));
+	if (!resp->peer || !resp->route) {
+		vnoc_view_free(&v);
+		return soap->error;
+	}
+	for (i = 0; i < v.npeers; i++) {
+		const struct vnoc_site *p = v.peers[i];
+		struct vnoc__Peer *o = &resp->peer[i];
+
+		o->id = p->id;
+		o->name = soap_strdup(soap, p->name);
+		o->address = soap_strdup(soap, p->address);
+		o->port = p->port;
+		o->key = p->key ? soap_strdup(soap, p->key) : NULL;
+	}
+	for (i = 0; i < v.nroutes; i++) {
+		const struct vnoc_route *r = v.routes[i];
+		struct vnoc__Route *o = &resp->route[i];
+
+		memset(o, 0, sizeof(*o));
+		o->vpn = r->vpn;
+		o->group = addr_dup(soap, &r->group);
+		o->source = r->has_source ? addr_dup(soap, &r->source) : NULL;
+		o->origin = r->origin;
+		o->deliverLocal = r->deliver_local ? true_ : false_;
+		o->__sizenexthop = (int)r->nnexthops;
+		if (r->nnexthops) {
+			o->nexthop = soap_malloc(soap, r->nnexthops *
+						 sizeof(*o->nexthop));
+			if (!o->nexthop) {
+				vnoc_view_free(&v);
+				return soap->error;
+			}
+			memcpy(o->nexthop, r->nexthops,
+			       r->nnexthops * sizeof(*o->nexthop));
+		}
+	}
+	vnoc_view_free(&v);
+	return SOAP_OK;
+}
+
+int vnoc__GetState(struct soap *soap, ULONG64 since, unsigned int wait,
+		   struct vnoc__GetStateResponse *resp)
+{
+	struct vnoc_server *srv = conn(soap)->srv;
+	struct vnoc_site *s;
+	struct timespec deadline;
+	int err = SOAP_OK;
+
+	memset(resp, 0, sizeof(*resp));
+	if (wait > srv->cfg->longpoll_max)
+		wait = srv->cfg->longpoll_max;
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += wait;
+
+	pthread_mutex_lock(&srv->lock);
+	s = caller(soap, &err);
+	if (!s)
+		goto out;
+	/* Only this site's condition variable is signalled, and only when its
+	 * own view changed: other sites' changes never wake this request. */
+	while (s->view_version <= since && !s->removed && !srv->stopping) {
+		if (pthread_cond_timedwait(&s->cond, &srv->lock, &deadline))
+			break;
+	}
+	if (s->removed) {
+		err = fault(soap, "site was removed");
+		goto out;
+	}
+	err = fill_view(soap, srv, s, resp);
+	resp->changed = resp->version > since ? true_ : false_;
+out:
+	pthread_mutex_unlock(&srv->lock);
+	return err;
+}
+
+static bool has_nexthop(const struct vnoc_route *r, uint32_t site)
+{
+	unsigned i;
+
+	for (i = 0; i < r->nnexthops; i++)
+		if (r->nexthops[i] == site)
+			return true;
+	return false;
+}
+
+int vnoc__ReportUsage(struct soap *soap, ULONG64 seq, int nroute,
+		      struct vnoc__RouteUsage *route,
+		      struct vnoc__ReportUsageResponse *resp)
+{
+	struct vnoc_server *srv = conn(soap)->srv;
+	struct vnoc_usage *u = NULL;
+	size_t nu = 0, cap = 0;
+	struct vnoc_site *s;
+	int err = SOAP_OK, i, j;
+	char detail[100];
+
+	memset(resp, 0, sizeof(*resp));
+	if (nroute < 0 || (size_t)nroute > srv->cfg->max_message / 16)
+		return fault(soap, "too many routes");
+	for (i = 0; i < nroute; i++)
+		cap += 1 + (route[i].__sizenexthop > 0 ?
+			    (size_t)route[i].__sizenexthop : 0);
+	u = calloc(cap + 1, sizeof(*u));
+	if (!u)
+		return soap_receiver_fault(soap, "out of memory", NULL);
+
+	pthread_mutex_lock(&srv->lock);
+	s = caller(soap, &err);
+	if (!s)
+		goto out;
+	if (!seq) {
+		err = fault(soap, "seq must be greater than 0");
+		goto out;
+	}
+	if (seq <= s->last_report_seq) {
+		/* A retry of a report already counted. */
+		resp->duplicate = true_;
+		resp->lastSeq = s->last_report_seq;
+		goto out;
+	}
+	/* Validate everything before counting anything: a site reports only
+	 * the routes the VNOC gave it, and their next hops. */
+	for (i = 0; i < nroute; i++) {
+		struct vnoc__RouteUsage *ru = &route[i];
+		struct vnoc_addr g, src;
+		const struct vnoc_route *r;
+
+		if (parse_group(soap, ru->group, &g, &err))
+			goto out;
+		if (ru->source && vnoc_addr_parse(ru->source, &src)) {
+			err = fault(soap, "route %d: bad source", i + 1);
+			goto out;
+		}
+		r = vnoc_route_find(&srv->state, s->id, ru->vpn, &g,
+				    ru->source ? &src : NULL, ru->origin);
+		if (!r) {
+			err = fault(soap, "route %d (vpn %u, group %s, origin %u) "
+				    "is not a route of site %u", i + 1, ru->vpn,
+				    ru->group, ru->origin, s->id);
+			goto out;
+		}
+		u[nu++] = (struct vnoc_usage){
+			.vpn = ru->vpn, .group = g, .has_source = !!ru->source,
+			.source = ru->source ? src : g, .origin = ru->origin,
+			.packets = ru->packets, .bytes = ru->bytes,
+		};
+		for (j = 0; j < ru->__sizenexthop; j++) {
+			struct vnoc__NexthopUsage *nh = &ru->nexthop[j];
+
+			if (!nh->site || !has_nexthop(r, nh->site)) {
+				err = fault(soap, "route %d: site %u is not one "
+					    "of its next hops", i + 1, nh->site);
+				goto out;
+			}
+			u[nu] = u[nu - 1 - j];
+			u[nu].nexthop = nh->site;
+			u[nu].packets = nh->packets;
+			u[nu].bytes = nh->bytes;
+			nu++;
+		}
+	}
+	snprintf(detail, sizeof(detail), "site %u seq %" PRIu64 " routes %d",
+		 s->id, (uint64_t)seq, nroute);
+	if (vnoc_db_begin(&srv->db) ||
+	    vnoc_db_usage_add(&srv->db, s->id, seq, now(), u, nu) ||
+	    vnoc_db_commit(&srv->db)) {
+		err = fail_change(soap, srv, "usage report");
+		goto out;
+	}
+	s->last_report_seq = seq;
+	resp->lastSeq = seq;
+	log_debug("usage: %s", detail);
+out:
+	pthread_mutex_unlock(&srv->lock);
+	free(u);
+	return err;
+}
+
+/* ---- admin: sites ------------------------------------------------------ */
+
+static int site_args(struct soap *soap, struct vnoc_server *srv,
+		     struct vnoc__Site *in, bool update, char *addr,
+		     size_t addrlen)
+{
+	struct vnoc_addr a;
+	const char *why;
+
+	if (!in)
+		return fault(soap, "site missing");
+	if (!in->port)
+		return fault(soap, "port must not be 0");
+	if (vnoc_site_check(&srv->state, in->id, in->name, in->address,
+			    in->key, update, &why))
+		return fault(soap, "site %u: %s", in->id, why);
+	vnoc_addr_parse(in->address, &a);
+	vnoc_addr_str(&a, addr, addrlen);
+	return SOAP_OK;
+}
+
+static int site_write(struct soap *soap, struct vnoc__Site *in, bool update,
+		      ULONG64 *version)
+{
+	struct vnoc_server *srv = conn(soap)->srv;
+	struct vnoc_site tmp, *old;
+	char addr[VNOC_ADDRSTRLEN], detail[400];
+	int err, rc;
+
+	pthread_mutex_lock(&srv->lock);
+	err = require_admin(soap);
+	if (!err)
+		err = site_args(soap, srv, in, update, addr, sizeof(addr));
+	if (err)
+		goto out;
+	old = vnoc_site_find(&srv->state, in->id);
+	memset(&tmp, 0, sizeof(tmp));
+	if (old)
+		tmp = *old;
+	tmp.id = in->id;
+	tmp.name = in->name;
+	tmp.address = addr;
+	tmp.port = in->port;
+	tmp.key = in->key && *in->key ? in->key : NULL;
+	snprintf(detail, sizeof(detail), "site %u name %s address %s port %u",
+		 in->id, in->name, addr, in->port);
+	err = begin_change(soap, srv);
+	if (err)
+		goto out;
+	if (vnoc_db_site_put(&srv->db, &tmp)) {
+		err = fail_change(soap, srv, "site");
+		goto out;
+	}
+	err = commit_change(soap, srv, update ? "site-update" : "site-add",
+			    detail);
+	if (err)
+		goto out;
+	if (update)
+		rc = vnoc_site_update(&srv->state, in->id, in->name, addr,
+				      in->port, tmp.key);
+	else
+		rc = vnoc_site_add(&srv->state, in->id, in->name, addr,
+				   in->port, tmp.key);
+	err = applied(soap, srv, rc, "site");
+	*version = srv->state.version;
+	log_info("%s by %s: %s", update ? "site-update" : "site-add",
+		 conn(soap)->cn, detail);
+out:
+	pthread_mutex_unlock(&srv->lock);
+	return err;
+}
+
+int vnoc__SiteAdd(struct soap *soap, struct vnoc__Site *site,
+		  struct vnoc__SiteAddResponse *resp)
+{
+	return site_write(soap, site, false, &resp->version);
+}
+
+int vnoc__SiteUpdate(struct soap *soap, struct vnoc__Site *site,
+		     struct vnoc__SiteUpdateResponse *resp)
+{
+	return site_write(soap, site, true, &resp->version);
+}
+
+int vnoc__SiteRemove(struct soap *soap, unsigned int id,
+		     struct vnoc__SiteRemoveResponse *resp)
+{
+	struct vnoc_server *srv = conn(soap)->srv;
+	char detail[64];
+	int err;
+
+	pthread_mutex_lock(&srv->lock);
+	err = require_admin(soap);
+	if (err)
+		goto out;
+	if (!vnoc_site_find(&srv->state, id)) {
+		err = fault(soap, "no site %u", id);
+		goto out;
+	}
+	snprintf(detail, sizeof(detail), "site %u", id);
+	err = begin_change(soap, srv);
+	if (err)
+		goto out;
+	if (vnoc_db_site_del(&srv->db, id)) {
+		err = fail_change(soap, srv, "site-remove");
+		goto out;
+	}
+	err = commit_change(soap, srv, "site-remove", detail);
+	if (err)
+		goto out;
+	err = applied(soap, srv, vnoc_site_remove(&srv->state, id),
+		      "site-remove");
+	resp->version = srv->state.version;
+	log_info("site-remove by %s: %s", conn(soap)->cn, detail);
+out:
+	pthread_mutex_unlock(&srv->lock);
+	return err;
+}
+
+int vnoc__SiteList(struct soap *soap, struct vnoc__SiteListResponse *resp)
+{
+	struct vnoc_server *srv = conn(soap)->srv;
+	size_t i;
+	int err;
+
+	memset(resp, 0, sizeof(*resp));
+	pthread_mutex_lock(&srv->lock);
+	err = require_admin(soap);
+	if (err)
+		goto out;
+	resp->__sizesite = (int)srv->state.nsites;
+	resp->site = soap_malloc(soap, (srv->state.nsites + 1) *
+				 sizeof(*resp->site));
+	if (!resp->site) {
+		err = soap->error;
+		goto out;
+	}
+	for (i = 0; i < srv->state.nsites; i++) {
+		const struct vnoc_site *s = srv->state.sites[i];
+		struct vnoc__Site *o = &resp->site[i];
+
+		o->id = s->id;
+		o->name = soap_strdup(soap, s->name);
+		o->address = soap_strdup(soap, s->address);
+		o->port = s->port;
+		o->key = s->key ? soap_strdup(soap, s->key) : NULL;
+		o->relay = s->relay ? true_ : false_;
+		o->reflector = s->reflector ? true_ : false_;
+		o->fanout = s->fanout;
+		o->viewVersion = s->view_version;
+	}
+out:
+	pthread_mutex_unlock(&srv->lock);
+	return err;
+}
+
+int vnoc__RelaySet(struct soap *soap, unsigned int id, enum xsd__boolean relay,
+		   enum xsd__boolean reflector, unsigned int fanout,
+		   struct vnoc__RelaySetResponse *resp)
+{
+	struct vnoc_server *srv = conn(soap)->srv;
+	struct vnoc_site *s, tmp;
+	char detail[128];
+	int err;
+
+	pthread_mutex_lock(&srv->lock);
+	err = require_admin(soap);
+	if (err)
+		goto out;
+	s = vnoc_site_find(&srv->state, id);
+	if (!s) {
+		err = fault(soap, "no site %u", id);
+		goto out;
+	}
+	if (fanout > 1024) {
+		err = fault(soap, "fanout %u above the kernel's 1024 next hops",
+			    fanout);
+		goto out;
+	}
+	tmp = *s;
+	tmp.relay = relay == true_;
+	tmp.reflector = reflector == true_;
+	tmp.fanout = fanout;
+	snprintf(detail, sizeof(detail), "site %u relay %d reflector %d fanout %u",
+		 id, tmp.relay, tmp.reflector, fanout);
+	err = begin_change(soap, srv);
+	if (err)
+		goto out;
+	if (vnoc_db_site_put(&srv->db, &tmp)) {
+		err = fail_change(soap, srv, "relay");
+		goto out;
+	}
+	err = commit_change(soap, srv, "relay", detail);
+	if (err)
+		goto out;
+	err = applied(soap, srv, vnoc_relay_set(&srv->state, id, tmp.relay,
+						tmp.reflector, fanout), "relay");
+	resp->version = srv->state.version;
+	log_info("relay by %s: %s", conn(soap)->cn, detail);
+out:
+	pthread_mutex_unlock(&srv->lock);
+	return err;
+}
+
+/* ---- admin: policies --------------------------------------------------- */
+
+int vnoc__PolicyAdd(struct soap *soap, struct vnoc__Policy *in,
+		    struct vnoc__PolicyAddResponse *resp)
+{
+	struct vnoc_server *srv = conn(soap)->srv;
+	struct vnoc_policy p = { 0 };
+	char detail[200];
+	int err;
+
+	if (!in || !in->prefix || vnoc_prefix_parse(in->prefix, &p.prefix,
+						    &p.plen))
+		return fault(soap, "prefix '%.64s' is not an address/length",
+			     in && in->prefix ? in->prefix : "");
+	p.vpn = in->vpn;
+	p.site = in->site ? *in->site : 0;
+	p.roles = (in->send == true_ ? VNOC_POLICY_SEND : 0) |
+		  (in->receive == true_ ? VNOC_POLICY_RECEIVE : 0);
+	p.deny = in->action == vnoc__Action__deny;
+	if (!p.roles)
+		return fault(soap, "a policy must apply to send, receive or both");
+	if (in->action != vnoc__Action__deny && in->action != vnoc__Action__permit)
+		return fault(soap, "invalid action");
+
+	pthread_mutex_lock(&srv->lock);
+	err = require_admin(soap);
+	if (err)
+		goto out;
+	if (in->site && (!*in->site || !vnoc_site_find(&srv->state, *in->site))) {
+		err = fault(soap, "no site %u", *in->site);
+		goto out;
+	}
+	p.id = srv->state.next_policy_id;
+	snprintf(detail, sizeof(detail), "policy %u vpn %u prefix %s site %u %s%s %s",
+		 p.id, p.vpn, in->prefix, p.site,
+		 p.roles & VNOC_POLICY_SEND ? "send" : "",
+		 p.roles & VNOC_POLICY_RECEIVE ? "receive" : "",
+		 p.deny ? "deny" : "permit");
+	err = begin_change(soap, srv);
+	if (err)
+		goto out;
+	if (vnoc_db_policy_put(&srv->db, &p)) {
+		err = fail_change(soap, srv, "policy-add");
+		goto out;
+	}
+	err = commit_change(soap, srv, "policy-add", detail);
+	if (err)
+		goto out;
+	err = applied(soap, srv, vnoc_policy_add(&srv->state, &p), "policy-add");
+	resp->id = p.id;
+	log_info("policy-add by %s: %s", conn(soap)->cn, detail);
+out:
+	pthread_mutex_unlock(&srv->lock);
+	return err;
+}
+
+int vnoc__PolicyRemove(struct soap *soap, unsigned int id,
+		       struct vnoc__PolicyRemoveResponse *resp)
+{
+	struct vnoc_server *srv = conn(soap)->srv;
+	char detail[64];
+	size_t i;
+	int err;
+
+	pthread_mutex_lock(&srv->lock);
+	err = require_admin(soap);
+	if (err)
+		goto out;
+	for (i = 0; i < srv->state.npolicies; i++)
+		if (srv->state.policies[i].id == id)
+			break;
+	if (i == srv->state.npolicies) {
+		err = fault(soap, "no policy %u", id);
+		goto out;
+	}
+	snprintf(detail, sizeof(detail), "policy %u", id);
+	err = begin_change(soap, srv);
+	if (err)
+		goto out;
+	if (vnoc_db_policy_del(&srv->db, id)) {
+		err = fail_change(soap, srv, "policy-remove");
+		goto out;
+	}
+	err = commit_change(soap, srv, "policy-remove", detail);
+	if (err)
+		goto out;
+	err = applied(soap, srv, vnoc_policy_remove(&srv->state, id),
+		      "policy-remove");
+	resp->version = srv->state.version;
+	log_info("policy-remove by %s: %s", conn(soap)->cn, detail);
+out:
+	pthread_mutex_unlock(&srv->lock);
+	return err;
+}
+
+int vnoc__PolicyList(struct soap *soap, unsigned int *vpn,
+		     struct vnoc__PolicyListResponse *resp)
+{
+	struct vnoc_server *srv = conn(soap)->srv;
+	char a[VNOC_ADDRSTRLEN], buf[VNOC_ADDRSTRLEN + 5];
+	size_t i, n = 0;
+	int err;
+
+	memset(resp, 0, sizeof(*resp));
+	pthread_mutex_lock(&srv->lock);
+	err = require_admin(soap);
+	if (err)
+		goto out;
+	resp->policy = soap_malloc(soap, (srv->state.npolicies + 1) *
+				   sizeof(*resp->policy));
+	if (!resp->policy) {
+		err = soap->error;
+		goto out;
+	}
+	for (i = 0; i < srv->state.npolicies; i++) {
+		const struct vnoc_policy *p = &srv->state.policies[i];
+		struct vnoc__Policy *o = &resp->policy[n];
+
+		if (vpn && p->vpn != *vpn)
+			continue;
+		memset(o, 0, sizeof(*o));
+		o->id = p->id;
+		o->vpn = p->vpn;
+		snprintf(buf, sizeof(buf), "%s/%u",
+			 vnoc_addr_str(&p->prefix, a, sizeof(a)), p->plen);
+		o->prefix = soap_strdup(soap, buf);
+		if (p->site) {
+			o->site = soap_malloc(soap, sizeof(*o->site));
+			if (o->site)
+				*o->site = p->site;
+		}
+		o->send = p->roles & VNOC_POLICY_SEND ? true_ : false_;
+		o->receive = p->roles & VNOC_POLICY_RECEIVE ? true_ : false_;
+		o->action = p->deny ? vnoc__Action__deny : vnoc__Action__permit;
+		n++;
+	}
+	resp->__sizepolicy = (int)n;
+out:
+	pthread_mutex_unlock(&srv->lock);
+	return err;
+}
+
+/* ---- admin: topology modes --------------------------------------------- */
+
+static int mode_change(struct soap *soap, unsigned int vpn, const char *group,
+		       const enum vnoc__Mode *mode, ULONG64 *version)
+{
+	struct vnoc_server *srv = conn(soap)->srv;
+	struct vnoc_addr g;
+	char detail[128];
+	int err = SOAP_OK, rc;
+
+	if (group && parse_group(soap, group, &g, &err))
+		return err;
+	if (mode && *mode != vnoc__Mode__star && *mode != vnoc__Mode__reflector &&
+	    *mode != vnoc__Mode__tree)
+		return fault(soap, "invalid mode");
+	pthread_mutex_lock(&srv->lock);
+	err = require_admin(soap);
+	if (err)
+		goto out;
+	snprintf(detail, sizeof(detail), "vpn %u group %s mode %s", vpn,
+		 group ? group : "*",
+		 mode ? vnoc_mode_name((enum vnoc_mode)*mode) : "(default)");
+	err = begin_change(soap, srv);
+	if (err)
+		goto out;
+	if (mode ? vnoc_db_mode_put(&srv->db, vpn, group ? &g : NULL,
+				    (enum vnoc_mode)*mode) :
+		   vnoc_db_mode_del(&srv->db, vpn, group ? &g : NULL)) {
+		err = fail_change(soap, srv, "topology");
+		goto out;
+	}
+	err = commit_change(soap, srv, "topology", detail);
+	if (err)
+		goto out;
+	if (mode)
+		rc = vnoc_mode_set(&srv->state, vpn, group ? &g : NULL,
+				   (enum vnoc_mode)*mode);
+	else
+		rc = vnoc_mode_clear(&srv->state, vpn, group ? &g : NULL);
+	err = applied(soap, srv, rc == -ENOENT ? 0 : rc, "topology");
+	*version = srv->state.version;
+	log_info("topology by %s: %s", conn(soap)->cn, detail);
+out:
+	pthread_mutex_unlock(&srv->lock);
+	return err;
+}
+
+int vnoc__TopologySet(struct soap *soap, struct vnoc__TopologyRule *rule,
+		      struct vnoc__TopologySetResponse *resp)
+{
+	if (!rule)
+		return fault(soap, "rule missing");
+	return mode_change(soap, rule->vpn, rule->group, &rule->mode,
+			   &resp->version);
+}
+
+int vnoc__TopologyClear(struct soap *soap, unsigned int vpn, char *group,
+			struct vnoc__TopologyClearResponse *resp)
+{
+	return mode_change(soap, vpn, group, NULL, &resp->version);
+}
+
+int vnoc__TopologyList(struct soap *soap,
+		       struct vnoc__TopologyListResponse *resp)
+{
+	struct vnoc_server *srv = conn(soap)->srv;
+	size_t i;
+	int err;
+
+	memset(resp, 0, sizeof(*resp));
+	pthread_mutex_lock(&srv->lock);
+	err = require_admin(soap);
+	if (err)
+		goto out;
+	resp->rule = soap_malloc(soap, (srv->state.nmodes + 1) *
+				 sizeof(*resp->rule));
+	if (!resp->rule) {
+		err = soap->error;
+		goto out;
+	}
+	for (i = 0; i < srv->state.nmodes; i++) {
+		const struct vnoc_mode_rule *m = &srv->state.modes[i];
+
+		resp->rule[i].vpn = m->vpn;
+		resp->rule[i].group = m->has_group ? addr_dup(soap, &m->group) :
+				      NULL;
+		resp->rule[i].mode = (enum vnoc__Mode)m->mode;
+	}
+	resp->__sizerule = (int)srv->state.nmodes;
+out:
+	pthread_mutex_unlock(&srv->lock);
+	return err;
+}
+
+/* ---- admin: reports ---------------------------------------------------- */
+
+int vnoc__GroupList(struct soap *soap, unsigned int *vpn,
+		    struct vnoc__GroupListResponse *resp)
+{
+	struct vnoc_server *srv = conn(soap)->srv;
+	size_t i, j, k, n = 0;
+	int err;
+
+	memset(resp, 0, sizeof(*resp));
+	pthread_mutex_lock(&srv->lock);
+	err = require_admin(soap);
+	if (err)
+		goto out;
+	resp->group = soap_malloc(soap, (srv->state.ngroups + 1) *
+				  sizeof(*resp->group));
+	if (!resp->group) {
+		err = soap->error;
+		goto out;
+	}
+	for (i = 0; i < srv->state.ngroups; i++) {
+		const struct vnoc_group *g = srv->state.groups[i];
+		struct vnoc__Group *o = &resp->group[n];
+
+		if (vpn && g->vpn != *vpn)
+			continue;
+		o->vpn = g->vpn;
+		o->group = addr_dup(soap, &g->group);
+		o->mode = (enum vnoc__Mode)vnoc_mode_of(&srv->state, g->vpn,
+							&g->group);
+		o->__sizemember = (int)g->nmembers;
+		o->member = soap_malloc(soap, (g->nmembers + 1) *
+					sizeof(*o->member));
+		if (!o->member) {
+			err = soap->error;
+			goto out;
+		}
+		for (j = 0; j < g->nmembers; j++) {
+			const struct vnoc_member *m = &g->members[j];
+			struct vnoc__Member *om = &o->member[j];
+
+			om->site = m->site;
+			om->role = (enum vnoc__Role)m->role;
+			om->__sizesource = (int)m->nsources;
+			om->source = soap_malloc(soap, (m->nsources + 1) *
+						 sizeof(*om->source));
+			if (!om->source) {
+				err = soap->error;
+				goto out;
+			}
+			for (k = 0; k < m->nsources; k++)
+				om->source[k] = addr_dup(soap, &m->sources[k]);
+		}
+		n++;
+	}
+	resp->__sizegroup = (int)n;
+out:
+	pthread_mutex_unlock(&srv->lock);
+	return err;
+}
+
+int vnoc__UsageReport(struct soap *soap, unsigned int *site, unsigned int *vpn,
+		      char *group, LONG64 from, LONG64 to,
+		      enum vnoc__Format format,
+		      struct vnoc__UsageReportResponse *resp)
+{
+	struct vnoc_server *srv = conn(soap)->srv;
+	struct vnoc_usage_filter f = { 0 };
+	char *out = NULL;
+	int err = SOAP_OK;
+
+	if (group && parse_group(soap, group, &f.group, &err))
+		return err;
+	if (from < 0 || to < 0 || (to && to <= from))
+		return fault(soap, "period must have 0 <= from < to (or to = 0)");
+	if (format != vnoc__Format__csv && format != vnoc__Format__json)
+		return fault(soap, "invalid format");
+	f.has_site = !!site;
+	f.site = site ? *site : 0;
+	f.has_vpn = !!vpn;
+	f.vpn = vpn ? *vpn : 0;
+	f.has_group = !!group;
+	f.from = from;
+	f.to = to;
+	pthread_mutex_lock(&srv->lock);
+	err = require_admin(soap);
+	if (err)
+		goto out;
+	if (vnoc_db_usage_report(&srv->db, &f, format == vnoc__Format__json ?
+				 VNOC_USAGE_JSON : VNOC_USAGE_CSV, &out)) {
+		err = server_fault(soap, "usage report", &srv->db);
+		goto out;
+	}
+	resp->report = soap_strdup(soap, out);
+out:
+	pthread_mutex_unlock(&srv->lock);
+	free(out);
+	return err;
+}
+
+struct audit_acc {
+	struct soap *soap;
+	struct vnoc__AuditEntry *e;
+	int n;
+};
+
+static void audit_add(const struct vnoc_audit *a, void *arg)
+{
+	struct audit_acc *acc = arg;
+	struct vnoc__AuditEntry *e = &acc->e[acc->n++];
+
+	e->id = a->id;
+	e->time = a->time;
+	e->actor = soap_strdup(acc->soap, a->actor);
+	e->action = soap_strdup(acc->soap, a->action);
+	e->detail = soap_strdup(acc->soap, a->detail);
+}
+
+int vnoc__AuditLog(struct soap *soap, ULONG64 since, unsigned int limit,
+		   struct vnoc__AuditLogResponse *resp)
+{
+	struct vnoc_server *srv = conn(soap)->srv;
+	struct audit_acc acc = { .soap = soap };
+	int err;
+
+	memset(resp, 0, sizeof(*resp));
+	if (!limit || limit > AUDIT_MAX)
+		return fault(soap, "limit must be 1..%d", AUDIT_MAX);
+	acc.e = soap_malloc(soap, limit * sizeof(*acc.e));
+	if (!acc.e)
+		return soap->error;
+	pthread_mutex_lock(&srv->lock);
+	err = require_admin(soap);
+	if (err)
+		goto out;
+	if (vnoc_db_audit_list(&srv->db, since, limit, audit_add, &acc)) {
+		err = server_fault(soap, "audit log", &srv->db);
+		goto out;
+	}
+	resp->entry = acc.e;
+	resp->__sizeentry = acc.n;
+out:
+	pthread_mutex_unlock(&srv->lock);
+	return err;
+}

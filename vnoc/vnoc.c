@@ -1,0 +1,282 @@
+/*
+ * vnoc.c - ivgmp-vnoc: command line, configuration file, daemon, signals.
+ *
+ * Usage: ivgmp-vnoc [-dnsv] [-c file] [-D db] [-C cert] [-K key] [-A ca]
+ *                   [-l address] [-p port] [-P pidfile] [-a admin-cn]...
+ *                   [-H]
+ * Command-line options override the configuration file
+ * (Documentation/vnoc.md describes both).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "log.h"
+#include "server.h"
+
+#define DEFAULT_CONF "/etc/ivgmp/vnoc.conf"
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: ivgmp-vnoc [-dnsv] [-c file] [-D database] [-C cert] [-K key]\n"
+		"                  [-A ca] [-l address] [-p port] [-P pidfile]\n"
+		"                  [-a admin-cn]... [-H]\n"
+		"  -c file     configuration file (default " DEFAULT_CONF ")\n"
+		"  -d          run as a daemon (syslog, pidfile)\n"
+		"  -n          check the configuration and the database, then exit\n"
+		"  -s          log to syslog even in the foreground\n"
+		"  -v          more verbose (repeat for debug)\n"
+		"  -D/-C/-K/-A database, server certificate, its key, client CA\n"
+		"  -l/-p       listen address and port\n"
+		"  -P          pidfile\n"
+		"  -a cn       add an admin certificate CN\n"
+		"  -H          plain HTTP instead of HTTPS (loopback only, no\n"
+		"              site can authenticate: for WSDL and tests)\n");
+	exit(2);
+}
+
+struct uint_key {
+	const char *key;
+	uint64_t min, max;
+	unsigned *u;
+	unsigned long *ul;
+};
+
+static int load_conf(const char *path, bool must_exist, struct vnoc_config *cfg,
+		     struct conf **out)
+{
+	struct uint_key uk[] = {
+		{ "port", 1, 65535, &cfg->port, NULL },
+		{ "max-connections", 1, 100000, &cfg->max_connections, NULL },
+		{ "max-message", 1024, 1UL << 30, NULL, &cfg->max_message },
+		{ "max-depth", 8, 10000, &cfg->max_depth, NULL },
+		{ "recv-timeout", 1, 3600, &cfg->recv_timeout, NULL },
+		{ "send-timeout", 1, 3600, &cfg->send_timeout, NULL },
+		{ "idle-timeout", 1, 86400, &cfg->idle_timeout, NULL },
+		{ "longpoll-max", 0, 86400, &cfg->longpoll_max, NULL },
+		{ "drain-timeout", 0, 3600, &cfg->drain_timeout, NULL },
+		{ "tree-fanout", 1, 1024, &cfg->tree_fanout, NULL },
+		{ "tree-depth", 1, 255, &cfg->tree_depth, NULL },
+	};
+	struct { const char *key; const char **val; } sk[] = {
+		{ "listen", &cfg->listen }, { "database", &cfg->database },
+		{ "cert", &cfg->cert }, { "key", &cfg->key },
+		{ "ca", &cfg->ca }, { "pidfile", &cfg->pidfile },
+	};
+	const struct conf_entry *e = NULL;
+	char err[512];
+	const char *sync;
+	struct conf *c;
+	uint64_t v;
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	rc = conf_load(path, &c, err, sizeof(err));
+	if (rc == -ENOENT && !must_exist)
+		return 0;
+	if (rc) {
+		log_warnx("%s", err[0] ? err : strerror(-rc));
+		return -1;
+	}
+	for (i = 0; i < sizeof(uk) / sizeof(uk[0]); i++) {
+		rc = conf_get_uint(c, "", uk[i].key, uk[i].min, uk[i].max, &v);
+		if (rc < 0)
+			goto bad;
+		if (rc == 1 && uk[i].u)
+			*uk[i].u = (unsigned)v;
+		else if (rc == 1)
+			*uk[i].ul = (unsigned long)v;
+	}
+	for (i = 0; i < sizeof(sk) / sizeof(sk[0]); i++)
+		if (conf_get_str(c, "", sk[i].key, sk[i].val) < 0)
+			goto bad;
+	rc = conf_get_str(c, "", "sync", &sync);
+	if (rc < 0)
+		goto bad;
+	if (rc == 1) {
+		if (!strcmp(sync, "full"))
+			cfg->sync = VNOC_DB_SYNC_FULL;
+		else if (!strcmp(sync, "normal"))
+			cfg->sync = VNOC_DB_SYNC_NORMAL;
+		else {
+			conf_error(c, NULL, "sync must be full or normal");
+			goto bad;
+		}
+	}
+	if (conf_get_bool(c, "", "plain-http", &cfg->plain_http) < 0 ||
+	    conf_get_bool(c, "", "syslog", &cfg->syslog) < 0)
+		goto bad;
+	while ((e = conf_next(c, "", "admin", e))) {
+		if (cfg->nadmins == VNOC_MAX_ADMINS) {
+			conf_error(c, e, "more than %d admin entries",
+				   VNOC_MAX_ADMINS);
+			goto bad;
+		}
+		cfg->admins[cfg->nadmins++] = e->value;
+	}
+	if (conf_check_unused(c))
+		goto bad;
+	*out = c;
+	return 0;
+bad:
+	log_warnx("%s", conf_errmsg(c));
+	conf_free(c);
+	return -1;
+}
+
+static int write_pidfile(const char *path)
+{
+	char buf[32];
+	int fd, n;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		log_warn("pidfile %s", path);
+		return -1;
+	}
+	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+	if (write(fd, buf, (size_t)n) != n) {
+		log_warn("pidfile %s", path);
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+struct ready_arg {
+	bool daemonize;
+	const char *pidfile;
+};
+
+/* Called once the socket is bound: only then is it safe to detach. */
+static int on_ready(void *p)
+{
+	struct ready_arg *r = p;
+
+	if (r->daemonize && daemon(0, 0)) {
+		log_warn("daemon");
+		return -1;
+	}
+	if (r->pidfile && write_pidfile(r->pidfile))
+		return -1;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *conf_path = DEFAULT_CONF, *pidfile = NULL;
+	const char *cl_admins[VNOC_MAX_ADMINS];
+	bool conf_given = false, daemonize = false, check = false;
+	bool to_syslog = false, cl_plain = false;
+	struct vnoc_config cfg, cl;
+	struct vnoc_server srv;
+	struct ready_arg ra;
+	struct sigaction sa;
+	struct conf *conf = NULL;
+	unsigned ncl_admins = 0, i;
+	int verbose = 0, ch, rc;
+	unsigned long port;
+	char *end;
+
+	memset(&cl, 0, sizeof(cl));
+	log_init("ivgmp-vnoc", 0, 0);
+	while ((ch = getopt(argc, argv, "a:A:c:C:dD:hHK:l:np:P:sv")) != -1) {
+		switch (ch) {
+		case 'a':
+			if (ncl_admins == VNOC_MAX_ADMINS)
+				fatalx("too many -a");
+			cl_admins[ncl_admins++] = optarg;
+			break;
+		case 'A': cl.ca = optarg; break;
+		case 'c': conf_path = optarg; conf_given = true; break;
+		case 'C': cl.cert = optarg; break;
+		case 'd': daemonize = true; break;
+		case 'D': cl.database = optarg; break;
+		case 'H': cl_plain = true; break;
+		case 'K': cl.key = optarg; break;
+		case 'l': cl.listen = optarg; break;
+		case 'n': check = true; break;
+		case 'p':
+			errno = 0;
+			port = strtoul(optarg, &end, 10);
+			if (errno || *end || !port || port > 65535)
+				fatalx("bad port '%s'", optarg);
+			cl.port = (unsigned)port;
+			break;
+		case 'P': pidfile = optarg; break;
+		case 's': to_syslog = true; break;
+		case 'v': verbose++; break;
+		default: usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+
+	vnoc_config_defaults(&cfg);
+	if (load_conf(conf_path, conf_given, &cfg, &conf))
+		exit(1);
+	/* The command line wins over the file. */
+	if (cl.ca) cfg.ca = cl.ca;
+	if (cl.cert) cfg.cert = cl.cert;
+	if (cl.key) cfg.key = cl.key;
+	if (cl.database) cfg.database = cl.database;
+	if (cl.listen) cfg.listen = cl.listen;
+	if (cl.port) cfg.port = cl.port;
+	if (cl_plain) cfg.plain_http = true;
+	for (i = 0; i < ncl_admins && cfg.nadmins < VNOC_MAX_ADMINS; i++)
+		cfg.admins[cfg.nadmins++] = cl_admins[i];
+	if (pidfile)
+		cfg.pidfile = pidfile;
+	if (!cfg.plain_http && (!cfg.cert || !cfg.key || !cfg.ca))
+		fatalx("cert, key and ca are required for HTTPS "
+		       "(config file or -C/-K/-A)");
+	if (!cfg.nadmins)
+		log_warnx("no admin CN configured: admin operations will be refused");
+
+	log_init("ivgmp-vnoc", daemonize || to_syslog || cfg.syslog, verbose);
+	if (vnoc_server_init(&srv, &cfg))
+		exit(1);
+	if (check) {
+		log_info("configuration and database OK");
+		vnoc_server_free(&srv);
+		conf_free(conf);
+		return 0;
+	}
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+
+	ra.daemonize = daemonize;
+	ra.pidfile = daemonize || pidfile ? cfg.pidfile : NULL;
+	rc = vnoc_server_run(&srv, &stop, on_ready, &ra);
+	if (ra.pidfile)
+		unlink(ra.pidfile);
+	vnoc_server_free(&srv);
+	conf_free(conf);
+	log_info("stopped");
+	return rc ? 1 : 0;
+}
