@@ -1,0 +1,33 @@
+#!/bin/bash
+# Runs inside the test VM, in the chroot onto the host's read-only /, as root.
+# Sets up what scenarios may rely on, runs the one scenario named in job.env,
+# and leaves its exit status and the kernel log on the results share for
+# run.sh on the host. Started by the initramfs init; not meant for humans.
+set -u
+rig=/run/ivgmp
+# shellcheck source=/dev/null
+. "$rig/job.env"
+# shellcheck source=/dev/null
+. "$rig/job.args"
+
+mkdir -p /dev/pts && mount -t devpts -o newinstance,ptmxmode=0666 devpts /dev/pts
+mkdir -p /dev/shm && mount -t tmpfs -o mode=1777 tmpfs /dev/shm
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+mount -t tmpfs -o mode=1777 tmpfs /var/tmp
+mkdir -p /run/netns /run/lock
+ip link set lo up
+
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/tmp TMPDIR=/tmp LANG=C.UTF-8 TERM=dumb
+export IVGMP_TOP="$TOP" IVGMP_KVER="$KVER" IVGMP_OUT="$rig/out"
+export IVGMP_KO="$TOP/kmod/ivgmp.ko"
+mkdir -p "$IVGMP_OUT"
+cd /tmp || exit 1
+
+echo "=== ivgmp-vm: begin $NAME ==="
+bash "$SCENARIO" "${ARGS[@]}" </dev/null 2>&1
+rc=$?
+echo "=== ivgmp-vm: end $NAME rc=$rc ==="
+dmesg >"$rig/dmesg.txt"
+echo "$rc" >"$rig/rc"
+sync

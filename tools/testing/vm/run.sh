@@ -1,0 +1,174 @@
+#!/bin/bash
+# VM rig: runs one scenario script inside Debian's stock kernel under QEMU.
+#
+#   tools/testing/vm/run.sh [--timeout SECONDS] [--keep] SCENARIO [ARGS...]
+#   e.g. tools/testing/vm/run.sh tests/vm/00-smoke.sh
+#
+# Boots /var/cache/ivgmp/kernel/current (unpacked by install-deps.sh) with TCG,
+# the host's / shared read-only over 9p, and runs SCENARIO with bash as root
+# in the guest. The scenario sees:
+#   IVGMP_TOP  the repo (same path as on the host, read-only)
+#   IVGMP_KO   the built module, $IVGMP_TOP/kmod/ivgmp.ko
+#   IVGMP_OUT  a writable directory, copied back to the host (see --keep)
+#   IVGMP_KVER the guest kernel's version
+#   /tmp, /run, /var/tmp, /dev/shm  fresh tmpfs; everything else read-only.
+#
+# Prints the scenario's output (its PASS:/FAIL: lines) as it runs, then
+#   PASS: <name>: dmesg clean          or FAIL: <name>: dmesg: <first bad line>
+#   FAIL: <name>: exit status N        if the scenario exited non-zero
+#   FAIL: <name>: timeout after Ss     if the VM did not finish in time
+# and exits non-zero if any FAIL line was printed. The run's directory (console
+# log, dmesg, IVGMP_OUT) is removed on success and kept, and named, on failure
+# or with --keep.
+set -euo pipefail
+
+TOP=$(cd "$(dirname "$0")/../../.." && pwd)
+CACHE=${IVGMP_CACHE:-/var/cache/ivgmp}
+KDIR=$CACHE/kernel/current
+timeout=600
+keep=0
+
+usage() {
+	echo "usage: $0 [--timeout SECONDS] [--keep] SCENARIO [ARGS...]" >&2
+	exit 2
+}
+while [ $# -gt 0 ]; do
+	case $1 in
+	--timeout) [ $# -ge 2 ] || usage; timeout=$2; shift 2 ;;
+	--timeout=*) timeout=${1#*=}; shift ;;
+	--keep) keep=1; shift ;;
+	-h|--help) usage ;;
+	--) shift; break ;;
+	-*) usage ;;
+	*) break ;;
+	esac
+done
+[ $# -ge 1 ] || usage
+[[ $timeout =~ ^[0-9]+$ ]] || usage
+scenario=$(realpath -e "$1") || { echo "$0: no such scenario: $1" >&2; exit 2; }
+shift
+name=$(basename "$scenario" .sh)
+# The guest has its own /tmp, /run and /var/tmp; only the repo is shared
+# wherever it lives.
+case $scenario in
+"$TOP"/*) ;;
+/tmp/*|/run/*|/var/run/*|/var/tmp/*)
+	echo "$0: $scenario is hidden in the guest; keep it in the repo" >&2
+	exit 2 ;;
+esac
+
+die() { echo "FAIL: $name: rig: $*"; exit 1; }
+
+[ -e "$KDIR/.done" ] || die "no kernel in $KDIR (run tools/testing/install-deps.sh)"
+kver=$(basename "$(readlink -f "$KDIR")")
+vmlinuz=$KDIR/boot/vmlinuz-$kver
+moddir=$KDIR/lib/modules/$kver
+[ -f "$vmlinuz" ] || die "missing $vmlinuz"
+
+# --- initramfs: busybox + virtio/9p modules + init, cached by content ------
+bootmods="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev
+virtio_pci netfs fscache 9pnet 9pnet_virtio 9p"
+busybox=/bin/busybox
+modpath() {
+	local p
+	p=$(sed -n "s|^\(\([^:]*/\)\?$1\.ko\):.*|\1|p" "$moddir/modules.dep")
+	[ -n "$p" ] || return 1
+	echo "$moddir/$p"
+}
+modfiles=()
+for m in $bootmods; do
+	modfiles+=("$(modpath "$m")") || die "module $m not in $moddir"
+done
+key=$( { echo "$kver"; cat "$TOP/tools/testing/vm/init"; echo "$bootmods";
+	sha256sum "$busybox" "${modfiles[@]}"; } | sha256sum | cut -c1-16)
+initrd=$CACHE/vm/initramfs-$key.cpio.gz
+if [ ! -s "$initrd" ]; then
+	mkdir -p "$CACHE/vm"
+	stage=$(mktemp -d)
+	mkdir -p "$stage"/{bin,dev,proc,sys,modules,newroot,share}
+	cp "$busybox" "$stage/bin/busybox"
+	cp "$TOP/tools/testing/vm/init" "$stage/init"
+	chmod 755 "$stage/init"
+	cp "${modfiles[@]}" "$stage/modules/"
+	echo "$bootmods" >"$stage/modules.order"
+	( cd "$stage" && find . | cpio -o -H newc --quiet | gzip -1 ) >"$initrd.tmp.$$"
+	mv "$initrd.tmp.$$" "$initrd"
+	rm -rf "$stage"
+fi
+
+# --- run ---------------------------------------------------------------------
+run=$(mktemp -d "${TMPDIR:-/tmp}/ivgmp-vm-$name.XXXXXX")
+mkdir -p "$run/share/out"
+{
+	# Plain assignments only: busybox sh in the initramfs reads this too.
+	printf 'KVER=%q\nTOP=%q\nSCENARIO=%q\nNAME=%q\n' \
+		"$kver" "$TOP" "$scenario" "$name"
+} >"$run/share/job.env"
+{
+	printf 'ARGS=('
+	[ $# -eq 0 ] || printf '%q ' "$@"
+	echo ')'
+} >"$run/share/job.args"
+: >"$run/console.log"
+
+# quiet + loglevel=3 keeps the console to errors; WARNs still reach dmesg,
+# which is scanned afterwards. An oops panics and -no-reboot ends QEMU, so a
+# crash costs seconds, not the timeout.
+cmdline="console=ttyS0 rdinit=/init quiet loglevel=3 oops=panic panic=-1"
+cmdline+=" panic_on_warn=0 mitigations=off"
+timeout -k 10 "$timeout" qemu-system-x86_64 \
+	-nodefaults -no-reboot -display none -machine q35 \
+	-accel tcg,thread=multi -smp 2 -m 2G \
+	-kernel "$vmlinuz" -initrd "$initrd" -append "$cmdline" \
+	-serial "file:$run/console.log" \
+	-virtfs local,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap \
+	-virtfs "local,path=$moddir,mount_tag=modules,security_model=none,readonly=on,multidevs=remap" \
+	-virtfs "local,path=$TOP,mount_tag=top,security_model=none,readonly=on,multidevs=remap" \
+	-virtfs "local,path=$run/share,mount_tag=share,security_model=none" \
+	</dev/null >"$run/qemu.log" 2>&1 &
+qpid=$!
+
+# Stream the scenario's part of the console as it comes.
+tail -n +1 -F --pid=$qpid "$run/console.log" 2>/dev/null | tr -d '\r' |
+	awk '/^=== ivgmp-vm: end /{on=0} on{print; fflush()} /^=== ivgmp-vm: begin /{on=1}' |
+	tee "$run/scenario.log"
+qrc=0
+wait $qpid || qrc=$?
+
+fails=$(grep -c '^FAIL:' "$run/scenario.log" || true)
+fail() { echo "FAIL: $name: $*"; fails=$((fails + 1)); }
+
+bad='WARNING:|BUG:|kernel BUG|Oops|general protection|Call Trace|KASAN|UBSAN'
+bad+='|refcount_t|leaked|unregister_netdevice: waiting|Kernel panic|cut here'
+bad+='|soft lockup|hung_task|rcu.*stall|list_(add|del) corruption|double free'
+if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
+	fail "timeout after ${timeout}s"
+fi
+if [ -s "$run/share/dmesg.txt" ]; then
+	line=$(grep -E -m1 "$bad" "$run/share/dmesg.txt" || true)
+	if [ -n "$line" ]; then
+		fail "dmesg: $line"
+	else
+		echo "PASS: $name: dmesg clean"
+	fi
+else
+	# No dmesg dump: the guest died or hung. The console may say why.
+	line=$(tr -d '\r' <"$run/console.log" | grep -E -m1 "$bad" || true)
+	fail "dmesg: ${line:-not captured (guest did not finish)}"
+	echo "--- last console lines ($run/console.log) ---" >&2
+	tr -d '\r' <"$run/console.log" | tail -n 30 >&2
+fi
+if [ -s "$run/share/rc" ]; then
+	rc=$(cat "$run/share/rc")
+	[ "$rc" = 0 ] || fail "exit status $rc"
+elif [ "$qrc" != 124 ] && [ "$qrc" != 137 ]; then
+	fail "no exit status (qemu exit $qrc)"
+	[ -s "$run/qemu.log" ] && cat "$run/qemu.log" >&2
+fi
+
+if [ "$fails" -gt 0 ] || [ "$keep" = 1 ]; then
+	echo "vm: run directory kept: $run" >&2
+else
+	rm -rf "$run"
+fi
+[ "$fails" -eq 0 ]
