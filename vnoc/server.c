@@ -143,6 +143,52 @@ static bool wait_request(struct soap *soap, struct vnoc_server *srv)
 	}
 }
 
+/*
+ * Refuses a request whose declared length is over the limit before reading
+ * it (gSOAP would otherwise only stop once the limit is crossed).
+ */
+static int (*http_parse_header)(struct soap *, const char *, const char *);
+
+static int parse_header(struct soap *soap, const char *key, const char *val)
+{
+	int err = http_parse_header(soap, key, val);
+
+	if (!err && soap->recv_maxlength && soap->length > soap->recv_maxlength) {
+		soap_sender_fault(soap, "message larger than max-message", NULL);
+		return 413;
+	}
+	return err;
+}
+
+/*
+ * After a fault for a request we stopped reading (too large, too deep),
+ * read and drop what the client still sends, for a bounded time, so that
+ * closing the socket does not reset the connection and destroy the fault
+ * before the client reads it.
+ */
+static void drain_input(struct soap *soap)
+{
+	time_t end = time(NULL) + 2;
+	size_t total = 0;
+	char buf[16384];
+
+	while (time(NULL) < end && total < (64U << 20)) {
+		struct pollfd pfd = { .fd = soap->socket, .events = POLLIN };
+		int n;
+
+		if (!(soap->ssl && SSL_pending(soap->ssl)) &&
+		    poll(&pfd, 1, 200) <= 0)
+			continue;
+		if (soap->ssl)
+			n = SSL_read(soap->ssl, buf, sizeof(buf));
+		else
+			n = (int)recv(soap->socket, buf, sizeof(buf), 0);
+		if (n <= 0)
+			break;
+		total += (size_t)n;
+	}
+}
+
 struct conn_arg {
 	struct vnoc_server *srv;
 	struct soap *soap;
@@ -191,11 +237,15 @@ static void *conn_thread(void *p)
 		if (soap_begin_serve(soap)) {
 			if (soap->error >= SOAP_STOP)
 				continue;
-			break;	/* fault already sent by soap_begin_serve */
+			/* fault already sent by soap_begin_serve */
+			if (soap->error != SOAP_EOF)
+				drain_input(soap);
+			break;
 		}
 		if (soap_serve_request(soap) && soap->error &&
 		    soap->error < SOAP_STOP) {
 			soap_send_fault(soap);
+			drain_input(soap);
 			break;
 		}
 		soap_destroy(soap);
@@ -224,6 +274,8 @@ static int setup_soap(struct vnoc_server *srv, struct soap *soap)
 	soap->maxlevel = cfg->max_depth;
 	soap->maxoccurs = cfg->max_message / 16;
 	soap->fget = http_get;
+	http_parse_header = soap->fparsehdr;
+	soap->fparsehdr = parse_header;
 	if (cfg->plain_http)
 		return 0;
 	if (soap_ssl_server_context(soap,

@@ -1,0 +1,521 @@
+#!/usr/bin/python3
+"""Integration tests of ivgmp-vnoc on 127.0.0.1 with a throwaway CA.
+
+Run by tests/vnoc/run.sh, which makes the PKI and passes paths in the
+environment. Uses the real server, python-zeep (loading the served WSDL) and
+ivgmp-vnocctl (the gSOAP client). Prints one PASS:/FAIL: line per test.
+"""
+import os
+import socket
+import ssl
+import subprocess
+import sys
+import threading
+import time
+
+import requests
+import urllib3
+import zeep
+from zeep.transports import Transport
+
+for v in ('REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE', 'SSL_CERT_FILE'):
+    os.environ.pop(v, None)
+
+TOP = os.environ['IVGMP_TOP']
+PKI = os.environ['VNOC_PKI']
+WORK = os.environ['VNOC_WORK']
+PORT = int(os.environ.get('VNOC_PORT', '18543'))
+URL = 'https://127.0.0.1:%d/' % PORT
+VNOC = os.path.join(TOP, 'vnoc/ivgmp-vnoc')
+CTL = os.path.join(TOP, 'vnoc/ivgmp-vnocctl')
+CONF = os.path.join(WORK, 'vnoc.conf')
+DB = os.path.join(WORK, 'vnoc.db')
+LOG = os.path.join(WORK, 'vnoc.log')
+NS = '{urn:ivgmp:vnoc:1}'
+
+failures = 0
+
+
+def result(name, ok, why=''):
+    global failures
+    if ok:
+        print('PASS: vnoc/%s' % name, flush=True)
+    else:
+        failures += 1
+        print('FAIL: vnoc/%s %s' % (name, why), flush=True)
+
+
+def run_test(fn):
+    try:
+        fn()
+    except Exception as e:  # a crash of one test is a failure, not an abort
+        result(fn.__name__[5:], False, 'exception: %r' % (e,))
+
+
+class Server:
+    def __init__(self):
+        self.proc = None
+
+    def start(self, extra=()):
+        self.log = open(LOG, 'a')
+        self.proc = subprocess.Popen([VNOC, '-c', CONF, '-v'] + list(extra),
+                                     stdout=self.log, stderr=self.log)
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            try:
+                socket.create_connection(('127.0.0.1', PORT), 0.2).close()
+                return
+            except OSError:
+                if self.proc.poll() is not None:
+                    raise RuntimeError('ivgmp-vnoc exited %d' % self.proc.returncode)
+                time.sleep(0.05)
+        raise RuntimeError('ivgmp-vnoc did not start')
+
+    def stop(self, timeout=15):
+        self.proc.terminate()   # SIGTERM to our own child, by pid
+        rc = self.proc.wait(timeout)
+        self.log.close()
+        return rc
+
+
+server = Server()
+
+
+def session(cn, ca='ca'):
+    s = requests.Session()
+    s.verify = os.path.join(PKI, 'ca.crt')
+    s.cert = (os.path.join(PKI, cn + '.crt'), os.path.join(PKI, cn + '.key'))
+    return s
+
+
+_wsdl_client = {}
+
+
+def service(cn):
+    s = session(cn)
+    c = zeep.Client(URL + '?wsdl', transport=Transport(session=s, timeout=60,
+                                                      operation_timeout=60))
+    return c.create_service(NS + 'ivgmp', URL)
+
+
+def ctl(cn, *args):
+    env = dict(os.environ, IVGMP_VNOC_URL=URL,
+               IVGMP_VNOC_CA=os.path.join(PKI, 'ca.crt'),
+               IVGMP_VNOC_CERT=os.path.join(PKI, cn + '.crt'),
+               IVGMP_VNOC_KEY=os.path.join(PKI, cn + '.key'))
+    p = subprocess.run([CTL] + [str(a) for a in args], env=env,
+                       capture_output=True, text=True, timeout=60)
+    return p.returncode, p.stdout, p.stderr
+
+
+def fault_of(fn, *a, **kw):
+    try:
+        fn(*a, **kw)
+    except zeep.exceptions.Fault as f:
+        return f.message
+    return None
+
+
+def raw_post(body, cn='site1', chunk=None, timeout=20):
+    """POSTs body over TLS by hand; returns (status line, response text)."""
+    ctx = ssl.create_default_context(cafile=os.path.join(PKI, 'ca.crt'))
+    ctx.load_cert_chain(os.path.join(PKI, cn + '.crt'),
+                        os.path.join(PKI, cn + '.key'))
+    s = ctx.wrap_socket(socket.create_connection(('127.0.0.1', PORT), timeout),
+                        server_hostname='127.0.0.1')
+    head = ('POST / HTTP/1.1\r\nHost: 127.0.0.1\r\n'
+            'Content-Type: text/xml; charset=utf-8\r\nSOAPAction: ""\r\n'
+            'Content-Length: %d\r\nConnection: close\r\n\r\n' % len(body))
+    data = b''
+    try:
+        s.sendall(head.encode() + body)
+    except OSError:
+        pass    # the server may stop reading a hostile body early
+    try:
+        while True:
+            d = s.recv(65536)
+            if not d:
+                break
+            data += d
+    except OSError:
+        pass
+    s.close()
+    text = data.decode('utf-8', 'replace')
+    return text.split('\r\n', 1)[0], text
+
+
+ENV = ('<?xml version="1.0" encoding="UTF-8"?>'
+       '<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/"'
+       ' xmlns:vnoc="urn:ivgmp:vnoc:1"><SOAP-ENV:Body>%s</SOAP-ENV:Body>'
+       '</SOAP-ENV:Envelope>')
+
+
+def setup_world():
+    """Sites 1-5, policy: vpn 1 may use 239/8 both ways; nothing else."""
+    for i in range(1, 6):
+        rc, out, err = ctl('admin', 'site', 'add', i, 'site%d' % i,
+                           '192.0.2.%d' % i, 4789, 'key-%d' % i)
+        if rc:
+            raise RuntimeError('site add: ' + err)
+    rc, out, err = ctl('admin', 'policy', 'add', 1, '239.0.0.0/8', 'both', 'permit')
+    if rc:
+        raise RuntimeError('policy add: ' + err)
+    # site 5 may receive but never send
+    ctl('admin', 'policy', 'add', 1, '239.0.0.0/8', 'send', 'deny', 'site', 5)
+
+
+def test_wsdl_served():
+    r = session('site1').get(URL + '?wsdl', timeout=10)
+    doc = open(os.path.join(TOP, 'Documentation/ivgmp.wsdl'), 'rb').read()
+    result('wsdl_served', r.status_code == 200 and r.content == doc and
+           b'urn:ivgmp:vnoc:1' in r.content, 'status %d' % r.status_code)
+
+
+def test_join_accepted_gsoap_client():
+    rc, out, err = ctl('site1', 'join', 1, '239.1.1.1', 'sender')
+    ok = rc == 0 and out.startswith('accepted')
+    rc2, out2, err2 = ctl('site2', 'join', 1, '239.1.1.1', 'receiver')
+    ok = ok and rc2 == 0 and out2.startswith('accepted')
+    rc3, st, _ = ctl('site1', 'state')
+    ok = ok and 'route vpn 1 group 239.1.1.1 source * origin 1 - nexthops 2' in st \
+        and 'peer 2 site2 192.0.2.2 4789 key-2' in st
+    result('join_accepted_gsoap_client', ok, repr((out, out2, st, err, err2)))
+
+
+def test_join_denied_by_policy():
+    s3 = service('site3')
+    r1 = s3.JoinGroup(vpn=1, group='238.1.1.1', role='receiver')  # no rule
+    r2 = s3.JoinGroup(vpn=2, group='239.1.1.1', role='receiver')  # other VPN
+    rc, out, _ = ctl('site5', 'join', 1, '239.1.1.1', 'sender')   # deny rule
+    r3 = service('site5').JoinGroup(vpn=1, group='239.1.1.1', role='receiver')
+    _, audit, _ = ctl('admin', 'audit', 'limit', 1000)
+    groups = service('admin').GroupList(vpn=1)
+    members = [(m.site, m.role) for g in groups for m in g.member]
+    ok = (r1.result == 'denied' and 'no policy' in (r1.reason or '') and
+          r2.result == 'denied' and rc == 3 and out.startswith('denied') and
+          r3.result == 'accepted' and (5, 'sender') not in members and
+          (5, 'receiver') in members and audit.count(' deny ') >= 3)
+    result('join_denied_by_policy', ok, repr((r1, r2, out, members)))
+
+
+def test_join_idempotent():
+    s2 = service('site2')
+    before = s2.GetState(sinceVersion=0, waitSeconds=0)
+    r = s2.JoinGroup(vpn=1, group='239.1.1.1', role='receiver')
+    after = s2.GetState(sinceVersion=0, waitSeconds=0)
+    g = [g for g in service('admin').GroupList(vpn=1) if g.group == '239.1.1.1'][0]
+    n = sum(1 for m in g.member if m.site == 2)
+    result('join_idempotent', r.result == 'accepted' and
+           before.version == after.version and n == 1,
+           '%s %s %d' % (before.version, after.version, n))
+
+
+def longpoll(svc, since, wait, out):
+    t0 = time.monotonic()
+    out['resp'] = svc.GetState(sinceVersion=since, waitSeconds=wait)
+    out['t'] = time.monotonic()
+    out['dt'] = out['t'] - t0
+
+
+def test_longpoll_wakes_on_change():
+    s1, s4 = service('site1'), service('site4')
+    v = s1.GetState(sinceVersion=0, waitSeconds=0).version
+    out = {}
+    th = threading.Thread(target=longpoll, args=(s1, v, 20, out))
+    th.start()
+    time.sleep(0.5)     # let the poll reach the server and wait
+    r = s4.JoinGroup(vpn=1, group='239.1.1.1', role='receiver')
+    t_join = time.monotonic()
+    th.join(25)
+    lat = out.get('t', 1e9) - t_join
+    resp = out.get('resp')
+    nh = resp and [list(x.nexthop) for x in resp.route if x.group == '239.1.1.1']
+    ok = (r.result == 'accepted' and resp is not None and resp.changed and
+          resp.version > v and lat < 0.1 and nh == [[2, 4, 5]])
+    result('longpoll_wakes_on_change', ok,
+           'latency %.3f s, next hops %r' % (lat, nh))
+    print('# long poll woke %.1f ms after the join reply' % (lat * 1000))
+
+
+def test_longpoll_ignores_unrelated_change():
+    s1, s3, s5 = service('site1'), service('site3'), service('site5')
+    v = s1.GetState(sinceVersion=0, waitSeconds=0).version
+    out = {}
+    th = threading.Thread(target=longpoll, args=(s1, v, 2, out))
+    th.start()
+    time.sleep(0.3)
+    s3.JoinGroup(vpn=1, group='239.7.7.7', role='sender')
+    s5.JoinGroup(vpn=1, group='239.7.7.7', role='receiver')
+    th.join(10)
+    resp = out.get('resp')
+    ok = resp is not None and not resp.changed and resp.version == v and \
+        out['dt'] >= 1.9
+    result('longpoll_ignores_unrelated_change', ok,
+           'dt %.2f changed %s' % (out.get('dt', -1), resp and resp.changed))
+
+
+def tls_refused(cert):
+    ctx = ssl.create_default_context(cafile=os.path.join(PKI, 'ca.crt'))
+    if cert:
+        ctx.load_cert_chain(os.path.join(PKI, cert + '.crt'),
+                            os.path.join(PKI, cert + '.key'))
+    try:
+        s = ctx.wrap_socket(socket.create_connection(('127.0.0.1', PORT), 5),
+                            server_hostname='127.0.0.1')
+        # TLS 1.3: the server's verdict on our certificate arrives after
+        # the handshake; a request must then fail.
+        s.sendall(b'GET /?wsdl HTTP/1.1\r\nHost: x\r\n\r\n')
+        data = s.recv(100)
+        s.close()
+        return not data
+    except (ssl.SSLError, OSError):
+        return True
+
+
+def test_cert_no_cert_refused():
+    result('cert_no_cert_refused', tls_refused(None))
+
+
+def test_cert_other_ca_refused():
+    ok = tls_refused('evil1')
+    rc, out, err = ctl('evil1', 'state')
+    result('cert_other_ca_refused', ok and rc != 0, err)
+
+
+def test_unregistered_cn_refused():
+    f = fault_of(service('stranger').GetState, sinceVersion=0, waitSeconds=0)
+    result('unregistered_cn_refused', f is not None and 'not a registered site' in f, f)
+
+
+def test_admin_op_from_site_refused():
+    f1 = fault_of(service('site1').SiteRemove, id=2)
+    rc, out, err = ctl('site2', 'policy', 'add', 1, '0.0.0.0/0', 'both', 'permit')
+    _, sites, _ = ctl('admin', 'site', 'list')
+    ok = f1 and 'admin operation refused' in f1 and rc != 0 and \
+        'refused' in err and '2 site2' in sites
+    result('admin_op_from_site_refused', ok, '%s %s' % (f1, err))
+
+
+def usage_csv(*filt):
+    rc, out, err = ctl('admin', 'usage', *filt)
+    return [l.split(',') for l in out.strip().split('\n')[1:] if l]
+
+
+def test_report_for_other_site_refused():
+    s2 = service('site2')
+    # site 2 only receives 239.1.1.1 from origin 1; a route with origin 2
+    # (site 1's or anyone's sender route) is not its own
+    f = fault_of(s2.ReportUsage, seq=1, route=[{
+        'vpn': 1, 'group': '239.1.1.1', 'origin': 1, 'packets': 5, 'bytes': 500,
+        'nexthop': [{'site': 4, 'packets': 5, 'bytes': 500}]}])
+    f2 = fault_of(service('site3').ReportUsage, seq=1, route=[{
+        'vpn': 1, 'group': '239.1.1.1', 'origin': 1, 'packets': 5, 'bytes': 500}])
+    rows = [r for r in usage_csv() if r[1] in ('2', '3')]
+    result('report_for_other_site_refused',
+           f is not None and 'next hops' in f and f2 is not None and
+           'not a route of site 3' in f2 and rows == [], '%s / %s / %s' % (f, f2, rows))
+
+
+def test_report_retry_not_double_counted():
+    s1 = service('site1')
+    rep = [{'vpn': 1, 'group': '239.1.1.1', 'origin': 1, 'packets': 10,
+            'bytes': 1000, 'nexthop': [{'site': 2, 'packets': 10, 'bytes': 1000},
+                                       {'site': 4, 'packets': 10, 'bytes': 1000}]}]
+    a = s1.ReportUsage(seq=1, route=rep)
+    b = s1.ReportUsage(seq=1, route=rep)   # a retry
+    c = s1.ReportUsage(seq=2, route=rep)
+    rows = usage_csv('site', 1, 'group', '239.1.1.1')
+    tot = [r for r in rows if r[6] == '0']
+    ok = (not a.duplicate and b.duplicate and not c.duplicate and
+          len(tot) == 1 and tot[0][7] == '20' and tot[0][8] == '2000' and
+          len(rows) == 3)
+    result('report_retry_not_double_counted', ok, repr(rows))
+
+
+class Background:
+    """A well-formed client that keeps calling while hostile input flows."""
+
+    def __init__(self):
+        self.ok = 0
+        self.bad = []
+        self.stop = False
+        self.th = threading.Thread(target=self.run)
+
+    def run(self):
+        s = service('site3')
+        while not self.stop:
+            try:
+                t0 = time.monotonic()
+                s.GetState(sinceVersion=0, waitSeconds=0)
+                dt = time.monotonic() - t0
+                if dt > 2:
+                    self.bad.append('slow %.2f' % dt)
+                self.ok += 1
+            except Exception as e:
+                self.bad.append(repr(e))
+            time.sleep(0.02)
+
+    def __enter__(self):
+        self.th.start()
+        time.sleep(0.3)
+        return self
+
+    def __exit__(self, *a):
+        time.sleep(0.3)
+        self.stop = True
+        self.th.join(10)
+
+
+def hostile(name, body):
+    with Background() as bg:
+        n0 = bg.ok
+        status, text = raw_post(body)
+        time.sleep(0.2)
+        served = bg.ok - n0
+    is_fault = 'Fault' in text and ('500' in status or '400' in status or
+                                    '413' in status)
+    result(name, is_fault and served > 0 and not bg.bad,
+           'status %r served %d errors %r reply %r' % (status, served, bg.bad,
+                                                       text[:300]))
+
+
+def test_malformed_xml_fault():
+    hostile('malformed_xml_fault',
+            (ENV % '<vnoc:GetState><sinceVersion>0</sinceVersion>'
+             '<waitSeconds>0</waitSeconds></vnoc:GetSta').encode()[:-20] +
+            b'<<&&>>\x00\xff')
+
+
+def test_huge_document_fault():
+    # max-message is 256 KiB in the test config; send 4 MiB
+    filler = '<source>10.0.0.1</source>' * (4 * 1024 * 1024 // 26)
+    hostile('huge_document_fault', (ENV % ('<vnoc:JoinGroup><vpn>1</vpn>'
+            '<group>239.1.1.1</group><role>receiver</role>%s</vnoc:JoinGroup>'
+            % filler)).encode())
+
+
+def test_deep_nesting_fault():
+    depth = 5000
+    hostile('deep_nesting_fault', (ENV % ('<vnoc:GetState>' + '<a>' * depth +
+            '</a>' * depth + '</vnoc:GetState>')).encode())
+
+
+def test_bad_arguments_fault():
+    s1 = service('site1')
+    f1 = fault_of(s1.JoinGroup, vpn=1, group='10.0.0.1', role='sender')
+    f2 = fault_of(s1.JoinGroup, vpn=1, group='239.1.1.1', role='sender',
+                  source=['ff3e::1'])
+    status, text = raw_post((ENV % '<vnoc:JoinGroup><vpn>1</vpn><group>239.1.1.1'
+                             '</group><role>king</role></vnoc:JoinGroup>').encode())
+    result('bad_arguments_fault', f1 and 'multicast' in f1 and f2 and
+           'Fault' in text, '%s %s %s' % (f1, f2, text[-300:]))
+
+
+def test_many_longpolls_do_not_block():
+    # 50 parked long polls must not delay another site's join
+    s = service('site4')
+    v = s.GetState(sinceVersion=0, waitSeconds=0).version
+    ths = []
+    for i in range(50):
+        out = {}
+        t = threading.Thread(target=longpoll, args=(service('site4'), v, 3, out))
+        t.start()
+        ths.append((t, out))
+    time.sleep(0.5)
+    t0 = time.monotonic()
+    r = service('site3').JoinGroup(vpn=1, group='239.8.8.8', role='receiver')
+    dt = time.monotonic() - t0
+    for t, _ in ths:
+        t.join(10)
+    result('many_longpolls_do_not_block', r.result == 'accepted' and dt < 1,
+           'join took %.2f s' % dt)
+
+
+def test_plain_http_only_on_loopback():
+    p = subprocess.run([VNOC, '-c', CONF, '-H', '-l', '0.0.0.0', '-p',
+                        str(PORT + 1), '-D', os.path.join(WORK, 'other.db')],
+                       capture_output=True, text=True, timeout=20)
+    result('plain_http_only_on_loopback', p.returncode != 0 and
+           'loopback' in p.stderr, p.stderr)
+
+
+def snapshot():
+    a = service('admin')
+    sites = sorted((s.id, s.name, s.address, s.port, s.key) for s in a.SiteList())
+    pols = sorted((p.id, p.vpn, p.prefix, p.site, p.send, p.receive, p.action)
+                  for p in a.PolicyList())
+    groups = sorted((g.vpn, g.group, tuple(sorted((m.site, m.role) for m in g.member)))
+                    for g in a.GroupList())
+    usage = a.UsageReport(from_=0, to=0, format='csv') if False else \
+        ctl('admin', 'usage')[1]
+    return sites, pols, groups, usage
+
+
+def test_restart_keeps_everything():
+    service('admin').TopologySet(rule={'vpn': 1, 'group': '239.8.8.8', 'mode': 'tree'})
+    before = snapshot()
+    v_before = service('site1').GetState(sinceVersion=0, waitSeconds=0).version
+    # SIGTERM while a long poll waits: it must get a reply, not a reset
+    out = {}
+    th = threading.Thread(target=longpoll, args=(service('site1'), v_before, 30, out))
+    th.start()
+    time.sleep(0.5)
+    rc = server.stop()
+    th.join(10)
+    drained = 'resp' in out and out['dt'] < 5
+    server.start()
+    after = snapshot()
+    st = service('site1').GetState(sinceVersion=v_before, waitSeconds=0)
+    modes = [(r.vpn, r.group, r.mode) for r in service('admin').TopologyList()]
+    ok = (rc == 0 and drained and before == after and len(before[0]) == 5 and
+          len(before[2]) >= 3 and 'site' not in before[3][:0] and
+          len(before[3].strip().split('\n')) >= 4 and st.version > v_before and
+          (1, '239.8.8.8', 'tree') in modes)
+    result('restart_keeps_everything', ok,
+           'rc %s drained %s\n%r\n%r' % (rc, drained, before, after))
+    # and a retried usage report after the restart still is not counted
+    d = service('site1').ReportUsage(seq=2, route=[])
+    result('restart_keeps_report_seq', d.duplicate, repr(d))
+
+
+def main():
+    with open(CONF, 'w') as f:
+        f.write('''# test configuration
+listen = 127.0.0.1
+port = %d
+database = %s
+cert = %s/localhost.crt
+key = %s/localhost.key
+ca = %s/ca.crt
+admin = admin
+max-message = 262144
+max-depth = 64
+max-connections = 512
+recv-timeout = 5
+longpoll-max = 60
+''' % (PORT, DB, PKI, PKI, PKI))
+    server.start()
+    try:
+        setup_world()
+        for t in (test_wsdl_served, test_join_accepted_gsoap_client,
+                  test_join_denied_by_policy, test_join_idempotent,
+                  test_longpoll_wakes_on_change,
+                  test_longpoll_ignores_unrelated_change,
+                  test_cert_no_cert_refused, test_cert_other_ca_refused,
+                  test_unregistered_cn_refused, test_admin_op_from_site_refused,
+                  test_report_for_other_site_refused,
+                  test_report_retry_not_double_counted,
+                  test_malformed_xml_fault, test_huge_document_fault,
+                  test_deep_nesting_fault, test_bad_arguments_fault,
+                  test_many_longpolls_do_not_block,
+                  test_plain_http_only_on_loopback,
+                  test_restart_keeps_everything):
+            run_test(t)
+    finally:
+        rc = server.stop()
+        result('clean_shutdown', rc == 0, 'exit %s' % rc)
+    return 1 if failures else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
