@@ -24,6 +24,7 @@ export IVGMP_KO="$TOP/kmod/ivgmp.ko"
 mkdir -p "$IVGMP_OUT"
 cd /tmp || exit 1
 
+echo "ivgmp-vm: guest ready $(cut -d" " -f1 /proc/uptime)s after boot"
 echo "=== ivgmp-vm: begin $NAME ==="
 bash "$SCENARIO" "${ARGS[@]}" </dev/null 2>&1
 rc=$?
