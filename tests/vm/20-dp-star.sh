@@ -1,0 +1,74 @@
+#!/bin/bash
+# Data path, star: a host at site A sends N packets to 239.1.1.1; receivers
+# at B and C get exactly N each, D (not in A's route) none; counters per
+# route and per next hop add up; deleting the route stops the flow and
+# raises a NEW_SOURCE event instead.
+#
+#    hA        hB        hC        hD      LAN hosts (receivers at B, C, D)
+#    |         |         |         |
+#    eA        eB        eC        eD      edge routers, ivgmp.ko
+#     \        |         |        /        route at A: 239.1.1.1 via B, C
+#      +------ wan (router) -----+         IPv4 WAN, no IPsec here
+set -u
+. "$IVGMP_TOP/tests/vm/lib.sh" 2>/dev/null || true
+. "$IVGMP_TOP/tests/vm/topo.sh"
+trap topo_cleanup EXIT
+N=50
+G=239.1.1.1
+
+topo_load || { fail "insmod"; exit 1; }
+topo_build
+topo_config 4 off || { fail "star: config"; exit 1; }
+
+ivt A route add vpn 1 group $G origin 1 via 2,3
+for s in B C D; do
+	ivt $s route add vpn 1 group $G origin 1 deliver-local
+done
+
+for s in B C D; do recv_start $s $G; done
+send A $G $N
+sleep 1
+topo_eq "star: B receives each packet once" "$(recv_stop B)" "$N $N"
+topo_eq "star: C receives each packet once" "$(recv_stop C)" "$N $N"
+topo_eq "star: D (not in the route) receives nothing" "$(recv_stop D)" "0 0"
+
+r=$(ivt A -j route show vpn 1 group $G origin 1)
+topo_eq "star: route tx_packets at A" \
+	"$(echo "$r" | topo_json "j[0]['stats']['tx_packets']")" $((2 * N))
+topo_eq "star: next hop B tx_packets" \
+	"$(echo "$r" | topo_json "[h['stats']['tx_packets'] for h in j[0]['nexthops'] if h['site'] == 2][0]")" $N
+topo_eq "star: next hop C tx_packets" \
+	"$(echo "$r" | topo_json "[h['stats']['tx_packets'] for h in j[0]['nexthops'] if h['site'] == 3][0]")" $N
+# Bytes count the inner packet: 20 IP + 8 UDP + 64 payload.
+topo_eq "star: next hop B tx_bytes" \
+	"$(echo "$r" | topo_json "[h['stats']['tx_bytes'] for h in j[0]['nexthops'] if h['site'] == 2][0]")" $((N * 92))
+topo_eq "star: B delivered" "$(topo_stat B delivered)" $N
+topo_eq "star: B rx_packets" "$(topo_stat B rx_packets)" $N
+topo_eq "star: B route rx_packets" \
+	"$(ivt B -j route show vpn 1 group $G origin 1 | topo_json "j[0]['stats']['rx_packets']")" $N
+topo_eq "star: D saw no datagram" "$(topo_stat D rx_packets)" 0
+topo_eq "star: B sent nothing back" "$(topo_stat B tx_packets)" 0
+topo_eq "star: A received nothing back" "$(topo_stat A rx_packets)" 0
+topo_eq "star: site 2 at A tx_packets" \
+	"$(ivt A -j site show 2 | topo_json "(j[0] if isinstance(j, list) else j)['stats']['tx_packets']")" $N
+
+# Delete the route: no more copies, a NEW_SOURCE event for the agent.
+ivt A route del vpn 1 group $G origin 1
+ip netns exec eA "$IVT" -j monitor >"$TOPO_OUT/monitor" 2>&1 &
+mon=$!
+TOPO_PIDS="$TOPO_PIDS $mon"
+sleep 0.5
+for s in B C; do recv_start $s $G; done
+send A $G $N
+sleep 1
+topo_eq "star: B receives nothing after route delete" "$(recv_stop B)" "0 0"
+topo_eq "star: C receives nothing after route delete" "$(recv_stop C)" "0 0"
+kill $mon 2>/dev/null
+wait $mon 2>/dev/null
+new_source_seen() {
+	tr -d ' \n' <"$TOPO_OUT/monitor" |
+		grep -q '"group":"239.1.1.1","source":"10.0.1.2"'
+}
+topo_check "star: NEW_SOURCE event for 239.1.1.1 from 10.0.1.2" new_source_seen
+topo_eq "star: route tx unchanged at A" "$(topo_stat A tx_packets)" $((2 * N))
+exit 0
