@@ -4,6 +4,9 @@
 #   tools/testing/vm/run.sh [--timeout SECONDS] [--keep] SCENARIO [ARGS...]
 #   e.g. tools/testing/vm/run.sh tests/vm/00-smoke.sh
 #
+# The timeout (whole VM run, boot included) defaults to the scenario's
+# `# vm-timeout: SECONDS` line, else 600.
+#
 # Boots /var/cache/ivgmp/kernel/current (unpacked by install-deps.sh) with TCG,
 # the host's / shared read-only over 9p, and runs SCENARIO with bash as root
 # in the guest. The scenario sees:
@@ -25,7 +28,7 @@ set -euo pipefail
 TOP=$(cd "$(dirname "$0")/../../.." && pwd)
 CACHE=${IVGMP_CACHE:-/var/cache/ivgmp}
 KDIR=$CACHE/kernel/current
-timeout=600
+timeout=
 keep=0
 
 usage() {
@@ -44,9 +47,13 @@ while [ $# -gt 0 ]; do
 	esac
 done
 [ $# -ge 1 ] || usage
-[[ $timeout =~ ^[0-9]+$ ]] || usage
 scenario=$(realpath -e "$1") || { echo "$0: no such scenario: $1" >&2; exit 2; }
 shift
+# A scenario may ask for more time with a line `# vm-timeout: SECONDS`.
+[ -n "$timeout" ] ||
+	timeout=$(sed -n 's/^# vm-timeout: *\([0-9]\+\).*/\1/p' "$scenario" | head -n1)
+timeout=${timeout:-600}
+[[ $timeout =~ ^[0-9]+$ ]] || usage
 name=$(basename "$scenario" .sh)
 # The guest has its own /tmp, /run and /var/tmp; only the repo is shared
 # wherever it lives.

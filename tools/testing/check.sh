@@ -1,0 +1,118 @@
+#!/bin/bash
+# The whole test suite, as `make check` and CI run it:
+#
+#   tools/testing/check.sh [unit|kunit|vm|host|all]...     (default: all)
+#
+# Builds everything (make all), then runs the chosen layers in this order:
+#   unit   `make -C D check-unit` for each of lib tools agent vnoc with a Makefile
+#   kunit  tools/testing/kunit/run.sh (kmod/*_test.c under UML)
+#   vm     every tests/vm/[0-9]*.sh through tools/testing/vm/run.sh, one by one
+#   host   every tests/<component>/run.sh (host integration tests, loopback
+#          only; tests/vm, tests/kunit and tests/unit are not host tests)
+# Each step's output streams to stdout and to a log in $CACHE/logs/. Results
+# are the `PASS: ` / `FAIL: ` lines the steps print. A step that exits non-zero
+# without printing a FAIL line counts as one more FAIL named after the step,
+# so a crash never looks like success. The last line is always
+# `N passed, M failed`; the exit status is 1 if M > 0 or N == 0.
+set -uo pipefail
+
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+CACHE=${IVGMP_CACHE:-/var/cache/ivgmp}
+STEP_TIMEOUT=${IVGMP_STEP_TIMEOUT:-1800}
+cd "$TOP" || exit 1
+
+layers=("$@")
+[ ${#layers[@]} -gt 0 ] || layers=(all)
+for l in "${layers[@]}"; do
+	case $l in
+	unit|kunit|vm|host|all) ;;
+	*) echo "usage: $0 [unit|kunit|vm|host|all]..." >&2; exit 2 ;;
+	esac
+done
+[[ " ${layers[*]} " == *" all "* ]] && layers=(unit kunit vm host)
+
+mkdir -p "$CACHE/logs" 2>/dev/null && [ -w "$CACHE/logs" ] &&
+	LOG=$CACHE/logs/check-$(date +%Y%m%d-%H%M%S).log || {
+	mkdir -p "$TOP/build" && LOG=$TOP/build/check-$(date +%Y%m%d-%H%M%S).log; }
+: >"$LOG"
+
+npass=0
+nfail=0
+nskip=0
+failed=()
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+
+say() { echo "$*" | tee -a "$LOG"; }
+
+# step NAME CMD...: run CMD, stream and log its output, count its results.
+step() {
+	local name=$1 rc t0 p f s line
+	shift
+	t0=$SECONDS
+	say "=== $name"
+	timeout -k 30 "$STEP_TIMEOUT" "$@" </dev/null 2>&1 | tee -a "$LOG" | tee "$out"
+	rc=${PIPESTATUS[0]}
+	p=$(grep -c '^PASS:' "$out")
+	f=$(grep -c '^FAIL:' "$out")
+	s=$(grep -c '^SKIP:' "$out")
+	while IFS= read -r line; do
+		failed+=("${line#FAIL: }")
+	done < <(grep '^FAIL:' "$out")
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+			line="$name: timeout after ${STEP_TIMEOUT}s"
+		else
+			line="$name: exit status $rc"
+		fi
+		say "FAIL: $line"
+		failed+=("$line")
+		f=1
+	fi
+	npass=$((npass + p))
+	nfail=$((nfail + f))
+	nskip=$((nskip + s))
+	say "--- $name: $p passed, $f failed, $s skipped, $((SECONDS - t0))s"
+}
+
+say "check: layers ${layers[*]}; log $LOG"
+step build make -C "$TOP" -j2 all
+
+for layer in "${layers[@]}"; do
+	case $layer in
+	unit)
+		for d in lib tools agent vnoc; do
+			[ -f "$d/Makefile" ] || continue
+			step "unit/$d" make -s -C "$TOP/$d" check-unit
+		done
+		;;
+	kunit)
+		step kunit bash tools/testing/kunit/run.sh
+		;;
+	vm)
+		for t in tests/vm/[0-9]*.sh; do
+			[ -f "$t" ] || continue
+			step "vm/$(basename "$t" .sh)" bash tools/testing/vm/run.sh "$t"
+		done
+		;;
+	host)
+		for t in tests/*/run.sh; do
+			[ -f "$t" ] || continue
+			d=$(basename "$(dirname "$t")")
+			case $d in vm|kunit|unit) continue ;; esac
+			step "host/$d" bash "$t"
+		done
+		;;
+	esac
+done
+
+if [ ${#failed[@]} -gt 0 ]; then
+	say "Failed:"
+	for line in "${failed[@]}"; do
+		say "  $line"
+	done
+fi
+[ "$nskip" -eq 0 ] || say "($nskip skipped)"
+say "log: $LOG"
+say "$npass passed, $nfail failed"
+[ "$nfail" -eq 0 ] && [ "$npass" -gt 0 ]
