@@ -504,7 +504,8 @@ int ivgmp_parse_stats(const struct nlmsghdr *nlh,
 	mnl_attr_for_each_nested(a, tb[IVGMP_A_DROPS]) {
 		uint16_t reason = mnl_attr_get_type(a);
 
-		if (reason > IVGMP_DROP_MAX)
+		/* UNSPEC is the kernel's 64-bit alignment pad here. */
+		if (reason == IVGMP_DROP_UNSPEC || reason > IVGMP_DROP_MAX)
 			continue;
 		if (mnl_attr_get_payload_len(a) != sizeof(uint64_t) ||
 		    (out->drop_present & (1ULL << reason)))

@@ -44,7 +44,10 @@ static void put_counters(struct nlmsghdr *nlh, uint16_t type, uint64_t base)
 {
 	struct nlattr *n = mnl_attr_nest_start(nlh, type);
 
+	/* nla_put_u64_64bit may add pads, several per nest */
+	mnl_attr_put(nlh, IVGMP_STATS_A_PAD, 0, NULL);
 	put_u64(nlh, IVGMP_STATS_A_TX_PACKETS, base + 1);
+	mnl_attr_put(nlh, IVGMP_STATS_A_PAD, 0, NULL);
 	put_u64(nlh, IVGMP_STATS_A_TX_BYTES, base + 2);
 	put_u64(nlh, IVGMP_STATS_A_RX_PACKETS, base + 3);
 	put_u64(nlh, IVGMP_STATS_A_RX_BYTES, base + 4);
@@ -487,7 +490,9 @@ static void test_stats(void **state)
 
 	put_counters(nlh, IVGMP_A_STATS, 0);
 	n = mnl_attr_nest_start(nlh, IVGMP_A_DROPS);
+	mnl_attr_put(nlh, IVGMP_DROP_UNSPEC, 0, NULL);	/* alignment pad */
 	put_u64(nlh, IVGMP_DROP_NOT_IPSEC, 11);
+	mnl_attr_put(nlh, IVGMP_DROP_UNSPEC, 0, NULL);
 	put_u64(nlh, IVGMP_DROP_XMIT, 12);
 	put_u64(nlh, IVGMP_DROP_MAX + 3, 99);	/* newer reason: skipped */
 	mnl_attr_nest_end(nlh, n);
