@@ -31,7 +31,7 @@ int route_key_cmp(const struct ivgmp_route_info *a,
 	return 0;
 }
 
-static int route_qcmp(const void *a, const void *b)
+int route_qcmp(const void *a, const void *b)
 {
 	return route_key_cmp(a, b);
 }

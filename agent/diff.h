@@ -49,5 +49,7 @@ void table_free(struct table *t);
 
 int route_key_cmp(const struct ivgmp_route_info *a,
 		  const struct ivgmp_route_info *b);
+/* The same, for qsort() and bsearch() over struct ivgmp_route_info. */
+int route_qcmp(const void *a, const void *b);
 
 #endif

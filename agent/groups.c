@@ -352,6 +352,20 @@ uint64_t groups_next_event(const struct groups *gs)
 	return t;
 }
 
+uint64_t groups_next_expiry(const struct groups *gs)
+{
+	const struct interest *in;
+	const struct contrib *c;
+	uint64_t t = 0;
+	int r;
+
+	for (in = gs->list; in; in = in->next)
+		for (r = 0; r < ROLE_MAX; r++)
+			for (c = in->c[r]; c; c = c->next)
+				t = earlier(t, c->expires);
+	return t;
+}
+
 struct vnoc_req *groups_next_req(struct groups *gs, uint64_t now)
 {
 	struct interest *in;

@@ -99,7 +99,9 @@ void groups_contrib_flush(struct groups *gs, uint8_t kind,
 
 /* Expire contributions; returns the next expiry time, 0 if none. */
 uint64_t groups_tick(struct groups *gs, uint64_t now);
-/* Earliest expiry or retry time, 0 if none. */
+/* Earliest expiry of a contribution, 0 if none. */
+uint64_t groups_next_expiry(const struct groups *gs);
+/* Earliest expiry or request time (1: a request is due now), 0 if none. */
 uint64_t groups_next_event(const struct groups *gs);
 
 /*

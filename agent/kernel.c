@@ -1,0 +1,510 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The agent's side of ivgmp.ko: configuration, the VNOC view applied as a
+ * minimal diff, NEW_SOURCE events, and route counters (sender liveness and
+ * accounting).  When the module is missing the agent keeps running and
+ * retries; when the VNOC is missing the kernel keeps its table (fail-static).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agent.h"
+#include "diff.h"
+#include "log.h"
+#include "loop.h"
+#include "nl.h"
+#include "usage.h"
+
+#define KERNEL_RETRY_MS	5000
+
+static struct ivgmp_nl *nl, *ev;
+static uint64_t retry_at = 1, counters_at;
+static struct table view;		/* last view from the VNOC */
+static bool have_view, view_applied;
+static uint32_t config_site;		/* site id the kernel was given */
+static struct table last;		/* last dump, sorted, for deltas */
+static struct kernel_stats kstats;
+
+bool kernel_up(void)
+{
+	return nl != NULL;
+}
+
+static void to_mapped(struct in6_addr *out, const struct ivgmp_addr *a)
+{
+	memset(out, 0, sizeof(*out));
+	if (a->family == AF_INET)
+		mc_addr_from_v4(out, a->v4.s_addr);
+	else if (a->family == AF_INET6)
+		*out = a->v6;
+}
+
+static void kernel_down(const char *why, int err)
+{
+	log_warnx("kernel: %s: %s; retrying", why, strerror(-err));
+	if (ev) {
+		loop_del_fd(ivgmp_nl_fd(ev));
+		ivgmp_nl_close(ev);
+	}
+	if (nl)
+		ivgmp_nl_close(nl);
+	nl = ev = NULL;
+	view_applied = false;
+	retry_at = now_ms() + KERNEL_RETRY_MS;
+}
+
+/* ------------------------------------------------------------ config */
+
+static int push_config(void)
+{
+	struct ivgmp_config_info c = { 0 };
+	unsigned int i;
+	int err;
+
+	c.present = IVGMP_CONFIG_HAS(IVGMP_CONFIG_A_LANS);
+	for (i = 0; i < agent->nlans; i++) {
+		if (!agent->lans[i].ifindex)
+			continue;
+		c.lans[c.n_lans].ifindex = agent->lans[i].ifindex;
+		c.lans[c.n_lans].vpn = agent->lans[i].vpn;
+		c.n_lans++;
+	}
+	if (agent->site_id) {
+		c.present |= IVGMP_CONFIG_HAS(IVGMP_CONFIG_A_SITE_ID);
+		c.site_id = agent->site_id;
+	}
+	if (agent->cfg.nprefixes) {
+		c.present |= IVGMP_CONFIG_HAS(IVGMP_CONFIG_A_PREFIXES);
+		c.n_prefixes = agent->cfg.nprefixes;
+		memcpy(c.prefixes, agent->cfg.prefixes,
+		       c.n_prefixes * sizeof(c.prefixes[0]));
+	}
+	err = ivgmp_nl_set_config(nl, &c);
+	if (err) {
+		log_warnx("kernel: setting the configuration: %s%s%s",
+			  strerror(-err), *ivgmp_nl_errmsg(nl) ? ": " : "",
+			  ivgmp_nl_errmsg(nl));
+		return err;
+	}
+	config_site = agent->site_id;
+	return 0;
+}
+
+/* ------------------------------------------------------------- dumps */
+
+static int dump_site(const struct ivgmp_site_info *s, void *data)
+{
+	struct table *t = data;
+	struct ivgmp_site_info *n;
+
+	n = realloc(t->sites, (t->nsites + 1) * sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	t->sites = n;
+	t->sites[t->nsites++] = *s;
+	return 0;
+}
+
+static int dump_route(const struct ivgmp_route_info *r, void *data)
+{
+	struct table *t = data;
+	struct ivgmp_route_info *n;
+	struct ivgmp_nexthop_info *nh = NULL;
+
+	n = realloc(t->routes, (t->nroutes + 1) * sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	t->routes = n;
+	if (r->n_nexthops) {
+		nh = malloc(r->n_nexthops * sizeof(*nh));
+		if (!nh)
+			return -ENOMEM;
+		memcpy(nh, r->nexthops, r->n_nexthops * sizeof(*nh));
+	}
+	t->routes[t->nroutes] = *r;
+	t->routes[t->nroutes].nexthops = nh;
+	t->nroutes++;
+	return 0;
+}
+
+/* A consistent dump: repeated while the kernel flags it interrupted. */
+static int kernel_dump(struct table *t, bool sites)
+{
+	int tries, err = 0;
+
+	for (tries = 0; tries < 5; tries++) {
+		table_free(t);
+		err = sites ? ivgmp_nl_site_dump(nl, dump_site, t) : 0;
+		if (!err)
+			err = ivgmp_nl_route_dump(nl, dump_route, t);
+		if (err != -EINTR)
+			break;
+	}
+	if (err)
+		table_free(t);
+	return err;
+}
+
+/* -------------------------------------------------------------- view */
+
+static const char *nlerr(void)
+{
+	return nl && *ivgmp_nl_errmsg(nl) ? ivgmp_nl_errmsg(nl) : "";
+}
+
+static void final_counters(const struct ivgmp_route_info *key)
+{
+	struct ivgmp_route_info r;
+
+	if (ivgmp_nl_route_get(nl, key, &r))
+		return;
+	usage_final(&agent->usage, &r, agent->site_id);
+	ivgmp_route_info_free(&r);
+}
+
+static int apply(void)
+{
+	struct table cur = { 0 };
+	struct diff d;
+	size_t i;
+	int err, fails = 0;
+
+	if (!nl || !have_view)
+		return 0;
+	if (agent->site_id != config_site && push_config())
+		return -EIO;
+	err = kernel_dump(&cur, true);
+	if (err) {
+		kernel_down("dumping the table", err);
+		return err;
+	}
+	err = table_diff(&cur, &view, agent->site_id, &d);
+	if (err) {
+		log_warnx("kernel: VNOC view refused: %s",
+			  err == -EINVAL ? "it names an unknown site or "
+			  "repeats a route" : strerror(-err));
+		table_free(&cur);
+		return err;
+	}
+
+	for (i = 0; i < d.nsite_set; i++) {
+		err = ivgmp_nl_site_new(nl, d.site_set[i],
+					NLM_F_CREATE | NLM_F_REPLACE);
+		if (err) {
+			log_warnx("kernel: site %u: %s %s", d.site_set[i]->id,
+				  strerror(-err), nlerr());
+			fails++;
+		}
+	}
+	for (i = 0; i < d.nroute_set; i++) {
+		err = ivgmp_nl_route_new(nl, d.route_set[i],
+					 NLM_F_CREATE | NLM_F_REPLACE);
+		if (err) {
+			log_warnx("kernel: route: %s %s", strerror(-err),
+				  nlerr());
+			fails++;
+		}
+	}
+	for (i = 0; i < d.nroute_del; i++) {
+		/* counters since the last report would be lost: take them */
+		final_counters(d.route_del[i]);
+		err = ivgmp_nl_route_del(nl, d.route_del[i]);
+		if (err && err != -ENOENT) {
+			log_warnx("kernel: deleting a route: %s %s",
+				  strerror(-err), nlerr());
+			fails++;
+		}
+	}
+	for (i = 0; i < d.nsite_del; i++) {
+		err = ivgmp_nl_site_del(nl, d.site_del[i]->id);
+		if (err && err != -ENOENT) {
+			log_warnx("kernel: deleting site %u: %s %s",
+				  d.site_del[i]->id, strerror(-err), nlerr());
+			fails++;
+		}
+	}
+	log_info("kernel: view applied: %zu site(s) set, %zu removed, "
+		 "%zu route(s) set, %zu removed, %zu unchanged%s",
+		 d.nsite_set, d.nsite_del, d.nroute_set, d.nroute_del,
+		 d.unchanged_routes, fails ? " (with errors)" : "");
+	kstats.views_applied++;
+	kstats.last_ops = d.nsite_set + d.nsite_del + d.nroute_set +
+			  d.nroute_del;
+	diff_free(&d);
+	table_free(&cur);
+	view_applied = !fails;
+	return fails ? -EIO : 0;
+}
+
+void kernel_set_view(struct table *t)
+{
+	table_free(&view);
+	view = *t;
+	memset(t, 0, sizeof(*t));
+	have_view = true;
+	apply();
+}
+
+bool kernel_route_in_view(const struct ivgmp_route_info *r)
+{
+	size_t i;
+
+	for (i = 0; i < view.nroutes; i++)
+		if (!route_key_cmp(&view.routes[i], r))
+			return true;
+	return false;
+}
+
+/* ------------------------------------------------------------ events */
+
+static int on_event(const struct ivgmp_event_info *e, void *data)
+{
+	struct in6_addr g, s;
+	char gs[ADDR_STRLEN], ss[ADDR_STRLEN];
+	uint64_t now = now_ms();
+	struct interest *in;
+	int err;
+
+	if (!addr_is_multicast(&e->group) || addr_is_linklocal_mcast(&e->group))
+		return 0;
+	to_mapped(&g, &e->group);
+	to_mapped(&s, &e->source);
+	kstats.events++;
+	in = groups_find(&agent->groups, e->vpn, &g);
+	err = groups_contrib_set(&agent->groups, e->vpn, &g, ROLE_SENDER,
+				 CONTRIB_KERNEL, &s,
+				 now + agent->cfg.sender_silence * 1000ull, 0,
+				 NULL);
+	if (err) {
+		log_warnx("kernel: sender %s of %s: %s",
+			  addr_ntop(&e->source, ss, sizeof(ss)),
+			  addr_ntop(&e->group, gs, sizeof(gs)), strerror(-err));
+		return 0;
+	}
+	if (!in || !in->c[ROLE_SENDER] || !in->c[ROLE_SENDER]->next)
+		log_debug("kernel: local source %s sends to %s (VPN %u)",
+			  addr_ntop(&e->source, ss, sizeof(ss)),
+			  addr_ntop(&e->group, gs, sizeof(gs)), e->vpn);
+	return 0;
+}
+
+static void ev_input(int fd, short revents, void *arg)
+{
+	int err = ivgmp_nl_read_events(ev, on_event, NULL);
+
+	/* NEW_SOURCE repeats while a source sends: an overrun loses nothing */
+	if (err == -ENOBUFS)
+		log_debug("kernel: event socket overrun");
+	else if (err && err != -EAGAIN)
+		kernel_down("reading events", err);
+}
+
+/* ---------------------------------------------------------- counters */
+
+/*
+ * A local-origin route whose packet count moved proves its sender is alive:
+ * its kernel contributions are extended, or created after an agent restart.
+ */
+static void sender_alive(const struct ivgmp_route_info *r, uint64_t now)
+{
+	struct in6_addr g, s;
+	struct interest *in;
+	struct contrib *c;
+	uint64_t until = now + agent->cfg.sender_silence * 1000ull;
+	bool any = false;
+
+	to_mapped(&g, &r->group);
+	in = groups_find(&agent->groups, r->vpn, &g);
+	if (in)
+		for (c = in->c[ROLE_SENDER]; c; c = c->next)
+			if (c->kind == CONTRIB_KERNEL) {
+				c->expires = until;
+				any = true;
+			}
+	if (any)
+		return;
+	to_mapped(&s, &r->source);
+	groups_contrib_set(&agent->groups, r->vpn, &g, ROLE_SENDER,
+			   CONTRIB_KERNEL, &s, until, 0, NULL);
+}
+
+static void counters(uint64_t now)
+{
+	struct table cur = { 0 };
+	size_t i;
+	int err;
+
+	err = kernel_dump(&cur, false);
+	if (err) {
+		kernel_down("dumping routes", err);
+		return;
+	}
+	qsort(cur.routes, cur.nroutes, sizeof(*cur.routes),
+	      route_qcmp);
+	for (i = 0; i < cur.nroutes; i++) {
+		const struct ivgmp_route_info *r = &cur.routes[i], *o;
+
+		if (r->origin != agent->site_id || !agent->site_id)
+			continue;
+		o = bsearch(r, last.routes, last.nroutes, sizeof(*r),
+			    route_qcmp);
+		if (o ? r->stats.tx_packets > o->stats.tx_packets :
+			r->stats.tx_packets > 0)
+			sender_alive(r, now);
+	}
+	table_free(&last);
+	last = cur;
+}
+
+/* A fresh dump into the next usage report; nothing to do without ivgmp.ko */
+int kernel_collect_usage(void)
+{
+	struct table cur = { 0 };
+	int err;
+
+	if (!nl)
+		return -ENODEV;
+	err = kernel_dump(&cur, false);
+	if (err) {
+		kernel_down("dumping routes", err);
+		return err;
+	}
+	err = usage_collect(&agent->usage, &cur, agent->site_id);
+	table_free(&cur);
+	return err;
+}
+
+/* -------------------------------------------------------- lifecycle */
+
+static int kernel_open(void)
+{
+	int err, fl;
+
+	nl = ivgmp_nl_open();
+	if (!nl)
+		return -errno;
+	ev = ivgmp_nl_open();
+	if (!ev) {
+		err = -errno;
+		ivgmp_nl_close(nl);
+		nl = NULL;
+		return err;
+	}
+	err = ivgmp_nl_subscribe_events(ev);
+	if (err)
+		goto fail;
+	fl = fcntl(ivgmp_nl_fd(ev), F_GETFL);
+	fcntl(ivgmp_nl_fd(ev), F_SETFL, fl | O_NONBLOCK);
+	err = push_config();
+	if (err)
+		goto fail;
+	loop_add_fd(ivgmp_nl_fd(ev), POLLIN, ev_input, NULL);
+	log_info("kernel: ivgmp module ready (site %u)", agent->site_id);
+	/* reconcile: the table the kernel kept against the last view */
+	apply();
+	counters_at = now_ms();
+	return 0;
+fail:
+	ivgmp_nl_close(ev);
+	ivgmp_nl_close(nl);
+	nl = ev = NULL;
+	return err;
+}
+
+uint64_t kernel_next_event(void)
+{
+	if (agent->cfg.no_kernel)
+		return 0;
+	if (!nl)
+		return retry_at;
+	return counters_at;
+}
+
+void kernel_tick(uint64_t now)
+{
+	static bool warned;
+	int err;
+
+	if (!nl) {
+		if (now < retry_at)
+			return;
+		err = kernel_open();
+		if (err) {
+			if (!warned)
+				log_warnx("kernel: ivgmp module unavailable: "
+					  "%s; retrying every %d s",
+					  strerror(-err), KERNEL_RETRY_MS / 1000);
+			warned = true;
+			retry_at = now + KERNEL_RETRY_MS;
+			return;
+		}
+		warned = false;
+		return;
+	}
+	if (now >= counters_at) {
+		counters_at = now + agent->cfg.counter_interval * 1000ull;
+		if (have_view && !view_applied)
+			apply();
+		if (nl)
+			counters(now);
+	}
+}
+
+/* The site id is known (config or VNOC), or the LANs changed. */
+void kernel_reconfig(void)
+{
+	if (nl)
+		push_config();
+}
+
+void kernel_fini(bool flush)
+{
+	int err;
+
+	if (nl && flush) {
+		err = ivgmp_nl_flush(nl, 0);
+		if (err)
+			log_warnx("kernel: flush: %s", strerror(-err));
+		else
+			log_info("kernel: table flushed");
+	}
+	if (ev)
+		ivgmp_nl_close(ev);
+	if (nl)
+		ivgmp_nl_close(nl);
+	nl = ev = NULL;
+	table_free(&view);
+	table_free(&last);
+}
+
+void kernel_status(FILE *f)
+{
+	size_t i, j;
+	char a[ADDR_STRLEN], b[ADDR_STRLEN];
+
+	fprintf(f, "kernel: %s, site %u, view %s, %llu event(s), "
+		"%llu view(s) applied\n",
+		agent->cfg.no_kernel ? "disabled" : nl ? "up" : "unavailable",
+		agent->site_id, !have_view ? "none yet" :
+		view_applied ? "applied" : "pending",
+		(unsigned long long)kstats.events,
+		(unsigned long long)kstats.views_applied);
+	for (i = 0; i < last.nroutes; i++) {
+		const struct ivgmp_route_info *r = &last.routes[i];
+
+		fprintf(f, "  route vpn %u group %s source %s origin %u%s "
+			"tx %llu rx %llu delivered %llu nexthops",
+			r->vpn, addr_ntop(&r->group, a, sizeof(a)),
+			addr_ntop(&r->source, b, sizeof(b)), r->origin,
+			r->flags & IVGMP_ROUTE_F_DELIVER_LOCAL ? " local" : "",
+			(unsigned long long)r->stats.tx_packets,
+			(unsigned long long)r->stats.rx_packets,
+			(unsigned long long)r->stats.delivered);
+		for (j = 0; j < r->n_nexthops; j++)
+			fprintf(f, " %u", r->nexthops[j].site);
+		fprintf(f, "%s\n", r->n_nexthops ? "" : " -");
+	}
+}
