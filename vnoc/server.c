@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -152,8 +153,9 @@ static int (*http_parse_header)(struct soap *, const char *, const char *);
 static int parse_header(struct soap *soap, const char *key, const char *val)
 {
 	int err = http_parse_header(soap, key, val);
+	struct vnoc_conn *c = soap->user;
 
-	if (!err && soap->recv_maxlength && soap->length > soap->recv_maxlength) {
+	if (!err && soap->length > c->srv->cfg->max_message) {
 		soap_sender_fault(soap, "message larger than max-message", NULL);
 		return 413;
 	}
@@ -189,6 +191,43 @@ static void drain_input(struct soap *soap)
 	}
 }
 
+/*
+ * Counts the bytes of each request: gSOAP's own recv_maxlength check ends a
+ * chunked request with a silent EOF, so the limit is enforced here, where
+ * it can be answered with a fault.
+ */
+static size_t (*sock_recv)(struct soap *, char *, size_t);
+
+static size_t counted_recv(struct soap *soap, char *buf, size_t len)
+{
+	struct vnoc_conn *c = soap->user;
+	size_t n;
+
+	if (c->received > c->srv->cfg->max_message) {
+		c->over = true;
+		return 0;
+	}
+	n = sock_recv(soap, buf, len);
+	c->received += n;
+	return n;
+}
+
+/* When the request was cut at the limit: answers it with a fault. */
+static bool too_large(struct soap *soap)
+{
+	struct vnoc_conn *c = soap->user;
+
+	if (!c->over)
+		return false;
+	log_warnx("request from %s (%s) over max-message %lu bytes", soap->host,
+		  c->cn, c->srv->cfg->max_message);
+	soap->keep_alive = 0;
+	soap->error = SOAP_OK;
+	soap_sender_fault(soap, "message larger than max-message", NULL);
+	soap_send_fault(soap);
+	return true;
+}
+
 struct conn_arg {
 	struct vnoc_server *srv;
 	struct soap *soap;
@@ -208,10 +247,14 @@ static void *conn_thread(void *p)
 	struct vnoc_server *srv = a->srv;
 	struct soap *soap = a->soap;
 	struct vnoc_conn c = { .srv = srv };
+	int one = 1;
 	unsigned i;
 
 	free(a);
 	soap->user = &c;
+	/* Replies go out in a few writes: do not let Nagle hold the last one
+	 * back for a delayed ACK (long-poll wake-ups must be prompt). */
+	setsockopt(soap->socket, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	if (soap->ctx && soap_ssl_accept(soap)) {
 		char err[200];
 
@@ -234,17 +277,21 @@ static void *conn_thread(void *p)
 			soap->keep_alive--;
 		if (!wait_request(soap, srv))
 			break;
+		c.received = 0;
 		if (soap_begin_serve(soap)) {
 			if (soap->error >= SOAP_STOP)
 				continue;
 			/* fault already sent by soap_begin_serve */
-			if (soap->error != SOAP_EOF)
+			if (too_large(soap))
+				drain_input(soap);
+			else if (soap->error != SOAP_EOF)
 				drain_input(soap);
 			break;
 		}
 		if (soap_serve_request(soap) && soap->error &&
 		    soap->error < SOAP_STOP) {
-			soap_send_fault(soap);
+			if (!too_large(soap))
+				soap_send_fault(soap);
 			drain_input(soap);
 			break;
 		}
@@ -270,12 +317,14 @@ static int setup_soap(struct vnoc_server *srv, struct soap *soap)
 	soap->send_timeout = (int)cfg->send_timeout;
 	soap->transfer_timeout = (int)(cfg->recv_timeout + cfg->send_timeout);
 	soap->accept_timeout = 0;
-	soap->recv_maxlength = cfg->max_message;
+	soap->recv_maxlength = 2 * (ULONG64)cfg->max_message;
 	soap->maxlevel = cfg->max_depth;
 	soap->maxoccurs = cfg->max_message / 16;
 	soap->fget = http_get;
 	http_parse_header = soap->fparsehdr;
 	soap->fparsehdr = parse_header;
+	sock_recv = soap->frecv;
+	soap->frecv = counted_recv;	/* copies of this soap inherit both */
 	if (cfg->plain_http)
 		return 0;
 	if (soap_ssl_server_context(soap,

@@ -60,6 +60,8 @@ struct vnoc_conn {
 	struct vnoc_server *srv;
 	char cn[256];		/* client certificate CN, "" if none */
 	bool admin;
+	size_t received;	/* bytes of the current request */
+	bool over;		/* it went over max-message */
 };
 
 extern const char vnoc_wsdl[];

@@ -58,7 +58,7 @@ class Server:
 
     def start(self, extra=()):
         self.log = open(LOG, 'a')
-        self.proc = subprocess.Popen([VNOC, '-c', CONF, '-v'] + list(extra),
+        self.proc = subprocess.Popen([VNOC, "-c", CONF, "-vv"] + list(extra),
                                      stdout=self.log, stderr=self.log)
         deadline = time.time() + 10
         while time.time() < deadline:
@@ -123,9 +123,17 @@ def raw_post(body, cn='site1', chunk=None, timeout=20):
                         os.path.join(PKI, cn + '.key'))
     s = ctx.wrap_socket(socket.create_connection(('127.0.0.1', PORT), timeout),
                         server_hostname='127.0.0.1')
+    if chunk:
+        # no Content-Length: the limit must hold while reading
+        length = 'Transfer-Encoding: chunked'
+        body = b''.join(b'%x\r\n%s\r\n' % (len(body[i:i + chunk]),
+                                             body[i:i + chunk])
+                        for i in range(0, len(body), chunk)) + b'0\r\n\r\n'
+    else:
+        length = 'Content-Length: %d' % len(body)
     head = ('POST / HTTP/1.1\r\nHost: 127.0.0.1\r\n'
             'Content-Type: text/xml; charset=utf-8\r\nSOAPAction: ""\r\n'
-            'Content-Length: %d\r\nConnection: close\r\n\r\n' % len(body))
+            '%s\r\nConnection: close\r\n\r\n' % length)
     data = b''
     try:
         s.sendall(head.encode() + body)
@@ -366,10 +374,10 @@ class Background:
         self.th.join(10)
 
 
-def hostile(name, body):
+def hostile(name, body, chunk=None):
     with Background() as bg:
         n0 = bg.ok
-        status, text = raw_post(body)
+        status, text = raw_post(body, chunk=chunk)
         time.sleep(0.2)
         served = bg.ok - n0
     is_fault = 'Fault' in text and ('500' in status or '400' in status or
@@ -392,6 +400,13 @@ def test_huge_document_fault():
     hostile('huge_document_fault', (ENV % ('<vnoc:JoinGroup><vpn>1</vpn>'
             '<group>239.1.1.1</group><role>receiver</role>%s</vnoc:JoinGroup>'
             % filler)).encode())
+
+
+def test_huge_chunked_fault():
+    filler = '<source>10.0.0.1</source>' * (4 * 1024 * 1024 // 26)
+    hostile('huge_chunked_fault', (ENV % ('<vnoc:JoinGroup><vpn>1</vpn>'
+            '<group>239.1.1.1</group><role>receiver</role>%s</vnoc:JoinGroup>'
+            % filler)).encode(), chunk=8192)
 
 
 def test_deep_nesting_fault():
@@ -506,6 +521,7 @@ longpoll-max = 60
                   test_report_for_other_site_refused,
                   test_report_retry_not_double_counted,
                   test_malformed_xml_fault, test_huge_document_fault,
+                  test_huge_chunked_fault,
                   test_deep_nesting_fault, test_bad_arguments_fault,
                   test_many_longpolls_do_not_block,
                   test_plain_http_only_on_loopback,
