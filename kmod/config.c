@@ -75,15 +75,19 @@ static int ivgmp_parse_lans(const struct nlattr *lans, struct ivgmp_config *cfg,
 	unsigned int n = 0, i;
 	int rem, err;
 
+	/* Count first: the size of the list is the first thing wrong. */
 	nla_for_each_nested(lan, lans, rem) {
-		int ifindex;
-
-		if (n == IVGMP_MAX_LANS) {
+		if (++n > IVGMP_MAX_LANS) {
 			NL_SET_ERR_MSG_ATTR(extack, lan,
 					    "too many LAN interfaces (at most "
 					    __stringify(IVGMP_MAX_LANS) ")");
 			return -E2BIG;
 		}
+	}
+	n = 0;
+	nla_for_each_nested(lan, lans, rem) {
+		int ifindex;
+
 		err = nla_parse_nested(tb, IVGMP_LAN_A_MAX, lan,
 				       ivgmp_lan_policy, extack);
 		if (err)
@@ -188,12 +192,15 @@ static int ivgmp_parse_prefixes(const struct nlattr *prefixes,
 	int rem, err;
 
 	nla_for_each_nested(attr, prefixes, rem) {
-		if (n == IVGMP_MAX_PREFIXES) {
+		if (++n > IVGMP_MAX_PREFIXES) {
 			NL_SET_ERR_MSG_ATTR(extack, attr,
 					    "too many prefixes (at most "
 					    __stringify(IVGMP_MAX_PREFIXES) ")");
 			return -E2BIG;
 		}
+	}
+	n = 0;
+	nla_for_each_nested(attr, prefixes, rem) {
 		err = ivgmp_parse_prefix(attr, &cfg->prefixes[n], extack);
 		if (err)
 			return err;

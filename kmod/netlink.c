@@ -13,9 +13,21 @@
 #include <net/netlink.h>
 #include "netlink.h"
 
-static const struct nla_policy ivgmp_stats_reject = {
-	.type = NLA_REJECT, .reject_message = "counters are reply-only",
-};
+/*
+ * Counters are reply-only. They are nests, so the policy says NLA_NESTED
+ * (NLA_REJECT would fail on NLA_F_NESTED with a confusing message) and the
+ * parsers reject them with ivgmp_reply_only().
+ */
+static const struct nla_policy ivgmp_stats_reject = { .type = NLA_NESTED };
+
+static bool ivgmp_reply_only(const struct nlattr *attr,
+			     struct netlink_ext_ack *extack)
+{
+	if (!attr)
+		return false;
+	NL_SET_ERR_MSG_ATTR(extack, attr, "counters are reply-only");
+	return true;
+}
 
 const struct nla_policy ivgmp_site_policy[IVGMP_SITE_A_MAX + 1] = {
 	[IVGMP_SITE_A_ID] = NLA_POLICY_MIN(NLA_U32, 1),
@@ -91,6 +103,8 @@ int ivgmp_site_parse(const struct nlattr *nest, struct ivgmp_site_spec *spec,
 			       extack);
 	if (err)
 		return err;
+	if (ivgmp_reply_only(tb[IVGMP_SITE_A_STATS], extack))
+		return -EINVAL;
 	if (!tb[IVGMP_SITE_A_ID]) {
 		NL_SET_ERR_MSG_ATTR(extack, nest, "site needs an id");
 		return -EINVAL;
@@ -223,6 +237,8 @@ static int ivgmp_parse_nexthops(const struct nlattr *list,
 				       ivgmp_nexthop_policy, extack);
 		if (err)
 			return err;
+		if (ivgmp_reply_only(tb[IVGMP_NEXTHOP_A_STATS], extack))
+			return -EINVAL;
 		if (!tb[IVGMP_NEXTHOP_A_SITE]) {
 			NL_SET_ERR_MSG_ATTR(extack, attr,
 					    "next hop needs a site id");
@@ -257,6 +273,8 @@ int ivgmp_route_parse(const struct nlattr *nest, struct ivgmp_route_spec *spec,
 			       extack);
 	if (err)
 		return err;
+	if (ivgmp_reply_only(tb[IVGMP_ROUTE_A_STATS], extack))
+		return -EINVAL;
 	if (!tb[IVGMP_ROUTE_A_VPN] || !tb[IVGMP_ROUTE_A_ORIGIN]) {
 		NL_SET_ERR_MSG_ATTR(extack, nest,
 				    "route needs a VPN id, a group and an origin");
@@ -418,6 +436,18 @@ static size_t ivgmp_route_msg_size(unsigned int n_nexthops)
 
 /* ---- Config ---- */
 
+/* Like GENL_REQ_ATTR_CHECK, but also says in words what is missing. */
+#define ivgmp_missing(info, type, msg) ({				\
+	struct genl_info *__info = (info);				\
+	bool __missing = !__info->attrs[type];				\
+									\
+	if (__missing) {						\
+		NL_SET_ERR_ATTR_MISS(__info->extack, NULL, type);	\
+		NL_SET_ERR_MSG(__info->extack, msg);			\
+	}								\
+	__missing;							\
+})
+
 static int ivgmp_nl_get_config(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ivgmp_net *in = ivgmp_net(genl_info_net(info));
@@ -452,7 +482,7 @@ static int ivgmp_nl_set_config(struct sk_buff *skb, struct genl_info *info)
 	struct ivgmp_net *in = ivgmp_net(genl_info_net(info));
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, IVGMP_A_CONFIG))
+	if (ivgmp_missing(info, IVGMP_A_CONFIG, "missing IVGMP_A_CONFIG"))
 		return -EINVAL;
 	mutex_lock(&in->lock);
 	err = ivgmp_config_set(in, info->attrs[IVGMP_A_CONFIG], info->extack);
@@ -468,7 +498,7 @@ static int ivgmp_nl_new_site(struct sk_buff *skb, struct genl_info *info)
 	struct ivgmp_site_spec spec;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, IVGMP_A_SITE))
+	if (ivgmp_missing(info, IVGMP_A_SITE, "missing IVGMP_A_SITE"))
 		return -EINVAL;
 	err = ivgmp_site_parse(info->attrs[IVGMP_A_SITE], &spec,
 			       IVGMP_PARSE_FULL, info->extack);
@@ -487,7 +517,7 @@ static int ivgmp_nl_del_site(struct sk_buff *skb, struct genl_info *info)
 	struct ivgmp_site_spec spec;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, IVGMP_A_SITE))
+	if (ivgmp_missing(info, IVGMP_A_SITE, "missing IVGMP_A_SITE"))
 		return -EINVAL;
 	err = ivgmp_site_parse(info->attrs[IVGMP_A_SITE], &spec,
 			       IVGMP_PARSE_KEY, info->extack);
@@ -508,7 +538,7 @@ static int ivgmp_nl_get_site(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, IVGMP_A_SITE))
+	if (ivgmp_missing(info, IVGMP_A_SITE, "missing IVGMP_A_SITE"))
 		return -EINVAL;
 	err = ivgmp_site_parse(info->attrs[IVGMP_A_SITE], &spec,
 			       IVGMP_PARSE_KEY, info->extack);
@@ -603,7 +633,7 @@ static int ivgmp_nl_new_route(struct sk_buff *skb, struct genl_info *info)
 	struct ivgmp_route_spec spec;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, IVGMP_A_ROUTE))
+	if (ivgmp_missing(info, IVGMP_A_ROUTE, "missing IVGMP_A_ROUTE"))
 		return -EINVAL;
 	err = ivgmp_route_parse(info->attrs[IVGMP_A_ROUTE], &spec,
 				IVGMP_PARSE_FULL, info->extack);
@@ -623,7 +653,7 @@ static int ivgmp_nl_del_route(struct sk_buff *skb, struct genl_info *info)
 	struct ivgmp_route_spec spec;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, IVGMP_A_ROUTE))
+	if (ivgmp_missing(info, IVGMP_A_ROUTE, "missing IVGMP_A_ROUTE"))
 		return -EINVAL;
 	err = ivgmp_route_parse(info->attrs[IVGMP_A_ROUTE], &spec,
 				IVGMP_PARSE_KEY, info->extack);
@@ -645,7 +675,7 @@ static int ivgmp_nl_get_route(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, IVGMP_A_ROUTE))
+	if (ivgmp_missing(info, IVGMP_A_ROUTE, "missing IVGMP_A_ROUTE"))
 		return -EINVAL;
 	err = ivgmp_route_parse(info->attrs[IVGMP_A_ROUTE], &spec,
 				IVGMP_PARSE_KEY, info->extack);
@@ -961,6 +991,16 @@ static const struct genl_ops ivgmp_genl_ops[] = {
 	},
 };
 
+static int ivgmp_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
+			  struct genl_info *info)
+{
+	if (info->genlhdr->reserved) {
+		NL_SET_ERR_MSG(info->extack, "genlmsghdr.reserved field is not 0");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* Events name traffic sources: only admins of the namespace may listen. */
 static const struct genl_multicast_group ivgmp_genl_mcgrps[] = {
 	{ .name = IVGMP_MCGRP_EVENTS, .flags = GENL_MCAST_CAP_NET_ADMIN },
@@ -972,6 +1012,13 @@ struct genl_family ivgmp_genl_family __ro_after_init = {
 	.netnsok = true,
 	/* Every op takes ivgmp_net.lock itself. */
 	.parallel_ops = true,
+	/*
+	 * The core would reject NLM_F_CREATE/EXCL/REPLACE on ops from here
+	 * on; NEW_SITE and NEW_ROUTE give them their rtnetlink meaning, so
+	 * the header is checked in ivgmp_pre_doit() instead.
+	 */
+	.resv_start_op = __IVGMP_CMD_MAX,
+	.pre_doit = ivgmp_pre_doit,
 	.module = THIS_MODULE,
 	.ops = ivgmp_genl_ops,
 	.n_ops = ARRAY_SIZE(ivgmp_genl_ops),
