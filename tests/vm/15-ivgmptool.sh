@@ -274,12 +274,41 @@ MONPID=
 if [ "$rc" = 0 ]; then pass "$T: monitor stops on SIGINT"; else
 	fail "$T: monitor exit $rc on SIGINT"; fi
 
+# --- batch and large messages --------------------------------------------------
+# 1024 sites and a route through all of them (IVGMP_MAX_NEXTHOPS: a reply
+# bigger than one page), and 3000 routes (a dump over many messages), all
+# from one batch file on one netlink socket.
+B=$OUT/batch
+{
+	echo "# sites 100..1123"
+	for i in $(seq 100 1123); do
+		echo "site add $i addr 10.$((i / 256)).$((i % 256)).1"
+	done
+	echo "route add vpn 7 group 239.7.7.7 origin 1 via $(seq -s, 100 1123)"
+	for i in $(seq 1 3000); do
+		echo "route add vpn 8 group 239.8.$((i / 256)).$((i % 256)) origin 100"
+	done
+} >"$B"
+expect "batch: 1024 sites, 3001 routes" 0 ivt t1 -b "$B"
+j=$(ivt t1 -j route show vpn 7 group 239.7.7.7 origin 1)
+jcheck "1024 next hops read back" "$j" \
+	'(.[0].nexthops | length) == 1024 and .[0].nexthops[1023].site == 1123'
+j=$(ivt t1 -j route show)
+jcheck "dump of 3001+ routes" "$j" \
+	'(map(select(.vpn == 8)) | length) == 3000 and
+	 (map(select(.vpn == 7))[0].nexthops | length) == 1024'
+j=$(ivt t1 -j site show)
+jcheck "dump of 1024+ sites" "$j" 'length >= 1024'
+printf 'site show\nsite add 5\nsite show\n' >"$B.bad"
+errcheck "batch stops at a bad line, names it" 2 ':2: command failed' \
+	ivt t1 -b "$B.bad"
+
 # --- flush -------------------------------------------------------------------
 expect "flush routes" 0 ivt t1 flush routes
 j=$(ivt t1 -j route show)
 jcheck "flush routes: no routes" "$j" '. == []'
 j=$(ivt t1 -j site show)
-jcheck "flush routes: sites stay" "$j" 'length == 3'
+jcheck "flush routes: sites stay" "$j" 'length == 1027'
 expect "route add after flush" 0 ivt t1 route add vpn 5 group 239.1.1.1 \
 	origin 1 via 2
 expect "flush sites" 0 ivt t1 flush sites

@@ -8,11 +8,39 @@
 #include "ivgmptool.h"
 #include "log.h"
 
+static bool batch_mode;
+static struct ivgmp_nl *shared_nl;
+
+void nl_batch_begin(void)
+{
+	batch_mode = true;
+}
+
+void nl_batch_end(void)
+{
+	ivgmp_nl_close(shared_nl);
+	shared_nl = NULL;
+	batch_mode = false;
+}
+
+void close_nl(struct ivgmp_nl *nl)
+{
+	if (nl != shared_nl)
+		ivgmp_nl_close(nl);
+}
+
 int open_nl(struct ivgmp_nl **nl)
 {
-	*nl = ivgmp_nl_open();
-	if (*nl)
+	if (shared_nl) {
+		*nl = shared_nl;
 		return EXIT_OK;
+	}
+	*nl = ivgmp_nl_open();
+	if (*nl) {
+		if (batch_mode)
+			shared_nl = *nl;
+		return EXIT_OK;
+	}
 	if (errno == ENOENT)
 		log_warnx("Error: generic netlink family \"%s\" not found "
 			  "(is ivgmp.ko loaded?)", IVGMP_GENL_NAME);

@@ -235,7 +235,7 @@ int cmd_config(struct tool *t, int argc, char **argv)
 				config_print_text(&c);
 			ret = EXIT_OK;
 		}
-		ivgmp_nl_close(nl);
+		close_nl(nl);
 		return ret;
 	}
 	if (!strcmp(argv[1], "set")) {
@@ -246,7 +246,7 @@ int cmd_config(struct tool *t, int argc, char **argv)
 			return ret;
 		err = ivgmp_nl_set_config(nl, &c);
 		ret = err ? kernel_error(nl, err, "setting config") : EXIT_OK;
-		ivgmp_nl_close(nl);
+		close_nl(nl);
 		return ret;
 	}
 	usage_error("unknown config command '%s'", argv[1]);

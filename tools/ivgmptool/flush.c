@@ -42,6 +42,6 @@ int cmd_flush(struct tool *t, int argc, char **argv)
 		return ret;
 	err = ivgmp_nl_flush(nl, what);
 	ret = err ? kernel_error(nl, err, "flush") : EXIT_OK;
-	ivgmp_nl_close(nl);
+	close_nl(nl);
 	return ret;
 }

@@ -39,8 +39,16 @@ int parse_on_off(const char *what, const char *s, bool *out);
 /* argv[*i + 1] for keyword argv[*i], advancing *i; usage error if missing. */
 int next_arg(int argc, char **argv, int *i, const char **out);
 
-/* main.c */
+/* common.c */
+/*
+ * open_nl() opens a handle; on failure it prints why and returns
+ * EXIT_FAIL. Between nl_batch_begin() and nl_batch_end() the first handle
+ * opened serves every later command, and close_nl() leaves it open.
+ */
 int open_nl(struct ivgmp_nl **nl);
+void close_nl(struct ivgmp_nl *nl);
+void nl_batch_begin(void);
+void nl_batch_end(void);
 /* Print "Error: <extack> (<errno text>)" or "Error: <what>: <errno text>". */
 int kernel_error(struct ivgmp_nl *nl, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

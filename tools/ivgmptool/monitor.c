@@ -136,6 +136,6 @@ int cmd_monitor(struct tool *t, int argc, char **argv)
 		}
 	}
 out:
-	ivgmp_nl_close(nl);
+	close_nl(nl);
 	return ret;
 }

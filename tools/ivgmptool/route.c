@@ -314,7 +314,7 @@ int cmd_route(struct tool *t, int argc, char **argv)
 	}
 	ret = err ? kernel_error(nl, err, "route %s", argv[1]) : EXIT_OK;
 out:
-	ivgmp_nl_close(nl);
+	close_nl(nl);
 	free(a);
 	return ret;
 }

@@ -180,10 +180,10 @@ int cmd_site(struct tool *t, int argc, char **argv)
 		break;
 	case SITE_SHOW:
 		ret = site_show(t, nl, &a);
-		ivgmp_nl_close(nl);
+		close_nl(nl);
 		return ret;
 	}
 	ret = err ? kernel_error(nl, err, "site %u", a.site.id) : EXIT_OK;
-	ivgmp_nl_close(nl);
+	close_nl(nl);
 	return ret;
 }

@@ -66,6 +66,6 @@ int cmd_stats(struct tool *t, int argc, char **argv)
 			stats_print_text(&st);
 		ret = EXIT_OK;
 	}
-	ivgmp_nl_close(nl);
+	close_nl(nl);
 	return ret;
 }
