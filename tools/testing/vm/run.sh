@@ -146,7 +146,7 @@ fails=$(grep -c '^FAIL:' "$run/scenario.log" || true)
 fail() { echo "FAIL: $name: $*"; fails=$((fails + 1)); }
 
 bad='WARNING:|BUG:|kernel BUG|Oops|general protection|Call Trace|KASAN|UBSAN'
-bad+='|refcount_t|leaked|unregister_netdevice: waiting|Kernel panic|cut here'
+bad+='|refcount_t|leaked|unregister_netdevice: waiting|Kernel panic'
 bad+='|soft lockup|hung_task|rcu.*stall|list_(add|del) corruption|double free'
 if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
 	fail "timeout after ${timeout}s"
