@@ -8,6 +8,10 @@ requests from unprivileged callers.
                                      an extack message = PASS)
     ivgmp_nl.py eperm [PREFIX]       every command and the events group must
                                      fail with EPERM (run it unprivileged)
+    ivgmp_nl.py tables [PREFIX]      rtnetlink flag semantics, EBUSY, a route
+                                     with 1024 next hops in a dump, and
+                                     NLM_F_DUMP_INTR (needs an empty table
+                                     and config site-id 1)
 
 Only the standard library: it runs under any python3.
 """
@@ -24,6 +28,7 @@ NETLINK_CAP_ACK = 10
 NETLINK_EXT_ACK = 11
 NLM_F_REQUEST, NLM_F_ACK, NLM_F_EXCL, NLM_F_CREATE = 1, 4, 0x200, 0x400
 NLM_F_DUMP = 0x300
+NLM_F_MULTI, NLM_F_DUMP_INTR, NLM_F_REPLACE = 2, 0x10, 0x100
 NLMSG_ERROR, NLMSG_DONE = 2, 3
 NLA_F_NESTED = 0x8000
 NLMSGERR_ATTR_MSG, NLMSGERR_ATTR_OFFS = 1, 2
@@ -46,6 +51,7 @@ SITE_A_ID, SITE_A_ADDR4, SITE_A_ADDR6, SITE_A_PORT, SITE_A_STATS = range(1, 6)
  ROUTE_A_SOURCE6, ROUTE_A_ORIGIN, ROUTE_A_FLAGS, ROUTE_A_NEXTHOPS,
  ROUTE_A_STATS) = range(1, 10)
 NEXTHOP_A_SITE = 1
+IVGMP_ROUTE_F_DELIVER_LOCAL = 1
 
 
 def attr(atype, payload):
@@ -296,14 +302,183 @@ def run_eperm(g, prefix):
     return failed
 
 
+def site_msg(sid, addr):
+    fam = ip6(SITE_A_ADDR6, addr) if ":" in addr else ip4(SITE_A_ADDR4, addr)
+    return nest(A_SITE, u32(SITE_A_ID, sid), fam)
+
+
+def route_msg(vpn, group, origin, nexthops=(), flags=None):
+    parts = [u32(ROUTE_A_VPN, vpn), ip4(ROUTE_A_GROUP4, group),
+             u32(ROUTE_A_ORIGIN, origin)]
+    if flags is not None:
+        parts.append(u32(ROUTE_A_FLAGS, flags))
+    if nexthops:
+        parts.append(nest(ROUTE_A_NEXTHOPS,
+                          *[nest(A_NEXTHOP, u32(NEXTHOP_A_SITE, n))
+                            for n in nexthops]))
+    return nest(A_ROUTE, *parts)
+
+
+def dump(g, cmd, between=None):
+    """Dump by hand, one recv per batch; call between() after the first.
+    Returns (messages, flags seen)."""
+    g.seq += 1
+    body = struct.pack("=BBH", cmd, 1, 0)
+    g.sock.send(struct.pack("=IHHII", 16 + len(body), g.family,
+                            NLM_F_REQUEST | NLM_F_DUMP, g.seq, 0) + body)
+    msgs, flags, batches = [], 0, 0
+    while True:
+        data = g.sock.recv(1 << 17)
+        batches += 1
+        if batches == 1 and between:
+            between()
+        while len(data) >= 16:
+            mlen, mtype, mflags, _seq, _pid = struct.unpack_from("=IHHII",
+                                                                 data)
+            m = data[16:mlen]
+            data = data[(mlen + 3) & ~3:]
+            if mtype == NLMSG_DONE:
+                return msgs, flags, batches
+            if mtype == NLMSG_ERROR:
+                raise OSError(-struct.unpack_from("=i", m)[0], "dump failed")
+            flags |= mflags
+            msgs.append(parse_attrs(m[4:]))
+
+
+def run_tables(g, prefix):
+    failed = [0]
+
+    def check(name, ok, detail=""):
+        print("%s: %s%s%s" % ("PASS" if ok else "FAIL", prefix, name,
+                              (" (%s)" % detail) if detail and not ok else ""))
+        if not ok:
+            failed[0] = 1
+
+    def expect(name, res, want, text=None):
+        err, msg = res[0], res[1]
+        ok = err == want and (text is None or (msg and text in msg))
+        check(name, ok, "error %d %r, want %d %r" % (err, msg, want, text))
+
+    # rtnetlink flags on sites
+    expect("site without CREATE: ENOENT",
+           g.cmd(CMD_NEW_SITE, site_msg(2, "192.0.2.2")), -errno.ENOENT)
+    expect("site CREATE|EXCL",
+           g.cmd(CMD_NEW_SITE, site_msg(2, "192.0.2.2"),
+                 NLM_F_CREATE | NLM_F_EXCL), 0)
+    expect("site CREATE|EXCL again: EEXIST",
+           g.cmd(CMD_NEW_SITE, site_msg(2, "192.0.2.22"),
+                 NLM_F_CREATE | NLM_F_EXCL), -errno.EEXIST, "site exists")
+    expect("site CREATE without REPLACE: EEXIST",
+           g.cmd(CMD_NEW_SITE, site_msg(2, "192.0.2.22"), NLM_F_CREATE),
+           -errno.EEXIST)
+    expect("site REPLACE",
+           g.cmd(CMD_NEW_SITE, site_msg(2, "2001:db8::2"), NLM_F_REPLACE), 0)
+    r = g.cmd(CMD_GET_SITE, nest(A_SITE, u32(SITE_A_ID, 2)))
+    site = parse_attrs(r[3][0][4:]).get(A_SITE, b"") if r[3] else b""
+    check("site REPLACE read back",
+          parse_attrs(site).get(SITE_A_ADDR6) ==
+          socket.inet_pton(socket.AF_INET6, "2001:db8::2") and
+          SITE_A_ADDR4 not in parse_attrs(site), repr(site))
+    expect("site with another's WAN address: EEXIST",
+           g.cmd(CMD_NEW_SITE, site_msg(3, "2001:db8::2"),
+                 NLM_F_CREATE | NLM_F_EXCL), -errno.EEXIST, "WAN address")
+
+    # 1100 sites, a route through 1024 of them
+    for sid in range(3, 1103):
+        if g.cmd(CMD_NEW_SITE, site_msg(sid, "10.%d.%d.1" % (sid >> 8,
+                                                           sid & 255)),
+                 NLM_F_CREATE | NLM_F_EXCL)[0]:
+            check("add 1100 sites", False, "site %d" % sid)
+            break
+    expect("route with 1024 next hops",
+           g.cmd(CMD_NEW_ROUTE, route_msg(1, "239.9.9.9", 1,
+                                          range(3, 3 + 1024)),
+                 NLM_F_CREATE | NLM_F_EXCL), 0)
+    expect("route without CREATE: ENOENT",
+           g.cmd(CMD_NEW_ROUTE, route_msg(1, "239.9.9.8", 1, [3])),
+           -errno.ENOENT)
+    expect("route CREATE|EXCL again: EEXIST",
+           g.cmd(CMD_NEW_ROUTE, route_msg(1, "239.9.9.9", 1, [3]),
+                 NLM_F_CREATE | NLM_F_EXCL), -errno.EEXIST, "route exists")
+    expect("delete a site in use: EBUSY",
+           g.cmd(CMD_DEL_SITE, nest(A_SITE, u32(SITE_A_ID, 500))),
+           -errno.EBUSY, "used by a route")
+    expect("next hop == origin",
+           g.cmd(CMD_NEW_ROUTE, route_msg(1, "239.9.9.7", 3, [3]),
+                 NLM_F_CREATE | NLM_F_EXCL), -errno.EINVAL, "origin")
+    expect("duplicate next hop",
+           g.cmd(CMD_NEW_ROUTE, route_msg(1, "239.9.9.7", 1, [4, 5, 4]),
+                 NLM_F_CREATE | NLM_F_EXCL), -errno.EINVAL, "duplicate")
+    expect("next hop == local site",
+           g.cmd(CMD_NEW_ROUTE, route_msg(1, "239.9.9.7", 3, [1]),
+                 NLM_F_CREATE | NLM_F_EXCL), -errno.EINVAL, "local site")
+
+    # 2000 more routes, then dumps
+    for i in range(2000):
+        if g.cmd(CMD_NEW_ROUTE, route_msg(2, "239.8.%d.%d" % (i >> 8,
+                                                            i & 255), 1,
+                                          [3 + i % 50]),
+                 NLM_F_CREATE | NLM_F_EXCL)[0]:
+            check("add 2000 routes", False, "route %d" % i)
+            break
+    msgs, flags, batches = dump(g, CMD_GET_ROUTE)
+    check("dump: 2001 routes, not interrupted",
+          len(msgs) == 2001 and not flags & NLM_F_DUMP_INTR,
+          "%d routes, flags %#x" % (len(msgs), flags))
+    big = [parse_attrs(m[A_ROUTE]) for m in msgs
+           if parse_attrs(m[A_ROUTE]).get(ROUTE_A_VPN) == struct.pack("=I", 1)]
+    nh = len(parse_attrs_all(big[0][ROUTE_A_NEXTHOPS])) if big else 0
+    check("dump: the 1024 next hops of one route", nh == 1024, "%d" % nh)
+    check("dump: more than one batch", batches > 2, "%d" % batches)
+
+    g2 = Genl()
+    msgs, flags, _ = dump(g, CMD_GET_ROUTE, lambda: g2.cmd(
+        CMD_DEL_ROUTE, route_msg(2, "239.8.7.207", 1)))
+    check("dump with a delete in between: NLM_F_DUMP_INTR",
+          flags & NLM_F_DUMP_INTR, "flags %#x, %d routes" % (flags, len(msgs)))
+    msgs, flags, _ = dump(g, CMD_GET_SITE)
+    check("site dump: 1101 sites", len(msgs) == 1101 and
+          not flags & NLM_F_DUMP_INTR, "%d, flags %#x" % (len(msgs), flags))
+
+    expect("replace the big route's next hops",
+           g.cmd(CMD_NEW_ROUTE, route_msg(1, "239.9.9.9", 1, [3, 4],
+                                          IVGMP_ROUTE_F_DELIVER_LOCAL),
+                 NLM_F_REPLACE), 0)
+    r = g.cmd(CMD_GET_ROUTE, route_msg(1, "239.9.9.9", 1))
+    route = parse_attrs(parse_attrs(r[3][0][4:])[A_ROUTE]) if r[3] else {}
+    check("replaced route read back",
+          len(parse_attrs_all(route.get(ROUTE_A_NEXTHOPS, b""))) == 2 and
+          route.get(ROUTE_A_FLAGS) == struct.pack("=I", 1), repr(route)[:200])
+    expect("site 500 free after the replace",
+           g.cmd(CMD_DEL_SITE, nest(A_SITE, u32(SITE_A_ID, 500))), 0)
+    expect("flush", g.cmd(CMD_FLUSH), 0)
+    msgs, _, _ = dump(g, CMD_GET_SITE)
+    check("flush: no sites left", not msgs, "%d" % len(msgs))
+    return failed[0]
+
+
+def parse_attrs_all(buf):
+    out = []
+    while len(buf) >= 4:
+        alen, atype = struct.unpack_from("=HH", buf)
+        if alen < 4:
+            break
+        out.append((atype & 0x3fff, buf[4:alen]))
+        buf = buf[(alen + 3) & ~3:]
+    return out
+
+
 def main():
-    if len(sys.argv) < 2 or sys.argv[1] not in ("malformed", "eperm"):
+    if len(sys.argv) < 2 or sys.argv[1] not in ("malformed", "eperm",
+                                                "tables"):
         print(__doc__, file=sys.stderr)
         return 2
     prefix = sys.argv[2] + ": " if len(sys.argv) > 2 else ""
     g = Genl()
     if sys.argv[1] == "malformed":
         return run_malformed(g, prefix)
+    if sys.argv[1] == "tables":
+        return run_tables(g, prefix)
     return run_eperm(g, prefix)
 
 
