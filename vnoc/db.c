@@ -148,6 +148,12 @@ int vnoc_db_open(struct vnoc_db *db, const char *path, enum vnoc_db_sync sync)
 
 void vnoc_db_close(struct vnoc_db *db)
 {
+	unsigned i;
+
+	for (i = 0; i < VNOC_DB_STMT_CACHE; i++)
+		if (db->stmt_sql[i])
+			sqlite3_finalize(db->stmt[i]);
+	memset(db->stmt_sql, 0, sizeof(db->stmt_sql));
 	if (db->h)
 		sqlite3_close(db->h);
 	db->h = NULL;
@@ -177,14 +183,38 @@ void vnoc_db_rollback(struct vnoc_db *db)
  * Runs one statement with arguments given by a type string:
  * 'i' int64, 'u' uint32, 's' text (NULL -> SQL NULL), 'n' uint32 or NULL if 0.
  */
+/*
+ * Prepared statements of run(), cached by the address of their (static)
+ * SQL text: preparing costs more than running these one-row statements.
+ */
+static sqlite3_stmt *cached(struct vnoc_db *db, const char *sql)
+{
+	unsigned i;
+
+	for (i = 0; i < VNOC_DB_STMT_CACHE && db->stmt_sql[i]; i++)
+		if (db->stmt_sql[i] == sql)
+			return db->stmt[i];
+	if (i == VNOC_DB_STMT_CACHE)
+		return NULL;
+	if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT,
+			       &db->stmt[i], NULL) != SQLITE_OK)
+		return NULL;
+	db->stmt_sql[i] = sql;
+	return db->stmt[i];
+}
+
 static int run(struct vnoc_db *db, const char *sql, const char *types, ...)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = cached(db, sql);
+	bool own = false;
 	va_list ap;
 	int i, rc;
 
-	if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) != SQLITE_OK)
-		return set_err(db, "prepare");
+	if (!st) {
+		if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) != SQLITE_OK)
+			return set_err(db, "prepare");
+		own = true;
+	}
 	va_start(ap, types);
 	for (i = 0; types[i]; i++) {
 		switch (types[i]) {
@@ -211,7 +241,12 @@ static int run(struct vnoc_db *db, const char *sql, const char *types, ...)
 	}
 	va_end(ap);
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	if (own) {
+		sqlite3_finalize(st);
+	} else {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+	}
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
 		return set_err(db, "write");
 	return 0;

@@ -15,10 +15,15 @@
 #include "state.h"
 
 struct sqlite3;
+struct sqlite3_stmt;
+
+#define VNOC_DB_STMT_CACHE 32
 
 struct vnoc_db {
 	struct sqlite3 *h;
 	char err[256];
+	const char *stmt_sql[VNOC_DB_STMT_CACHE];
+	struct sqlite3_stmt *stmt[VNOC_DB_STMT_CACHE];
 };
 
 enum vnoc_db_sync { VNOC_DB_SYNC_FULL, VNOC_DB_SYNC_NORMAL };

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -161,6 +162,23 @@ static int write_pidfile(const char *path)
 	return 0;
 }
 
+/* Each connection is a socket: make room for max-connections of them. */
+static void raise_nofile(unsigned conns)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur < (rlim_t)conns + 64)
+		log_warnx("open files limit %llu is below max-connections %u "
+			  "+ 64: connections may fail",
+			  (unsigned long long)rl.rlim_cur, conns);
+}
+
 struct ready_arg {
 	bool daemonize;
 	const char *pidfile;
@@ -252,6 +270,7 @@ int main(int argc, char **argv)
 		log_warnx("no admin CN configured: admin operations will be refused");
 
 	log_init("ivgmp-vnoc", daemonize || to_syslog || cfg.syslog, verbose);
+	raise_nofile(cfg.max_connections);
 	if (vnoc_server_init(&srv, &cfg))
 		exit(1);
 	if (check) {

@@ -1,0 +1,83 @@
+#!/bin/bash
+# bench.sh - ivgmp-vnoc benchmark on 127.0.0.1: JoinGroup/s over kept-alive
+# mutual TLS with N sites, and the time to push one change to N parked long
+# polls. Runs with the default sync=full and with sync=normal. Prints the
+# numbers and records them in Documentation/vnoc.md (between the BENCH
+# markers).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+. "$top/tests/vnoc/pki.sh"
+
+NSITES=${NSITES:-1000}
+JOINS=${JOINS:-5}
+THREADS=${THREADS:-16}
+PORT=${PORT:-$((30000 + $$ % 20000))}
+
+ulimit -n 16384
+work=$(mktemp -d /tmp/ivgmp-vnoc-bench.XXXXXX)
+pid=
+cleanup() {
+	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+pki_ca "$work" ca
+pki_cert "$work" localhost
+pki_cert "$work" admin
+
+run() {
+	local sync=$1 out=$work/out-$1
+	rm -f "$work/db" "$work/db-wal" "$work/db-shm"
+	cat > "$work/conf" <<CONF
+listen = 127.0.0.1
+port = $PORT
+database = $work/db
+sync = $sync
+cert = $work/localhost.crt
+key = $work/localhost.key
+ca = $work/ca.crt
+admin = admin
+max-connections = $((NSITES + 200))
+CONF
+	"$here/ivgmp-vnoc" -c "$work/conf" 2>"$work/log-$sync" &
+	pid=$!
+	for _ in $(seq 100); do
+		(exec 3<>/dev/tcp/127.0.0.1/$PORT) 2>/dev/null && break
+		sleep 0.05
+	done
+	"$here/vnoc-bench" "https://127.0.0.1:$PORT/" "$work/ca.crt" \
+		"$work/ca.key" "$work/admin.crt" "$work/admin.key" \
+		"$NSITES" "$JOINS" "$THREADS" > "$out"
+	kill "$pid"
+	wait "$pid" || true
+	pid=
+	sed "s/^/$sync: /" "$out"
+}
+
+run full
+run normal
+
+val() { awk -v k="$2" '$1 == k { print $2 }' "$work/out-$1"; }
+cpu=$(nproc)
+table=$(cat <<T
+Measured $(date -u +%Y-%m-%d) on this machine ($cpu cores, shared), server and
+load generator on 127.0.0.1, $NSITES sites, each with its own certificate and a
+kept-alive TLS 1.3 connection (EC P-256), $THREADS requests in flight,
+$JOINS joins per site to distinct groups (each join is one SQLite transaction).
+
+| sync (config) | JoinGroup/s | change pushed to $NSITES parked long polls | TLS handshakes/s |
+|---|---|---|---|
+| full (default) | $(val full joins_per_s) | $(val full fanout_seconds) s ($(val full fanout_woken) woken) | $(val full handshakes_per_s) |
+| normal | $(val normal joins_per_s) | $(val normal fanout_seconds) s ($(val normal fanout_woken) woken) | $(val normal handshakes_per_s) |
+T
+)
+echo "$table"
+doc=$top/Documentation/vnoc.md
+if [ -f "$doc" ] && grep -q '<!-- BENCH START -->' "$doc"; then
+	awk -v t="$table" '
+		/<!-- BENCH START -->/ { print; print t; skip = 1; next }
+		/<!-- BENCH END -->/ { skip = 0 }
+		!skip { print }' "$doc" > "$doc.tmp" && mv "$doc.tmp" "$doc"
+	echo "recorded in $doc"
+fi
