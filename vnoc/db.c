@@ -173,6 +173,22 @@ int vnoc_db_commit(struct vnoc_db *db)
 	return 0;
 }
 
+int vnoc_db_savepoint(struct vnoc_db *db)
+{
+	return exec(db, "SAVEPOINT change");
+}
+
+int vnoc_db_savepoint_release(struct vnoc_db *db)
+{
+	return exec(db, "RELEASE change");
+}
+
+void vnoc_db_savepoint_rollback(struct vnoc_db *db)
+{
+	sqlite3_exec(db->h, "ROLLBACK TO change", NULL, NULL, NULL);
+	sqlite3_exec(db->h, "RELEASE change", NULL, NULL, NULL);
+}
+
 void vnoc_db_rollback(struct vnoc_db *db)
 {
 	if (!sqlite3_get_autocommit(db->h))

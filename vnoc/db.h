@@ -65,6 +65,10 @@ int vnoc_db_schema_version(struct vnoc_db *db);
 int vnoc_db_begin(struct vnoc_db *db);
 int vnoc_db_commit(struct vnoc_db *db);
 void vnoc_db_rollback(struct vnoc_db *db);
+/* One change inside a (possibly shared) transaction. */
+int vnoc_db_savepoint(struct vnoc_db *db);
+int vnoc_db_savepoint_release(struct vnoc_db *db);
+void vnoc_db_savepoint_rollback(struct vnoc_db *db);
 
 /* Loads everything into a fresh state and recomputes the routes. */
 int vnoc_db_load(struct vnoc_db *db, struct vnoc_state *st);

@@ -57,6 +57,7 @@ int vnoc_server_init(struct vnoc_server *srv, const struct vnoc_config *cfg)
 	pthread_mutex_init(&srv->lock, NULL);
 	pthread_mutex_init(&srv->conn_lock, NULL);
 	pthread_cond_init(&srv->conn_cv, NULL);
+	pthread_cond_init(&srv->commit_cv, NULL);
 	vnoc_state_init(&srv->state, &p);
 	if (vnoc_db_open(&srv->db, cfg->database, cfg->sync)) {
 		log_warnx("database: %s", srv->db.err);
@@ -80,6 +81,8 @@ void vnoc_server_free(struct vnoc_server *srv)
 	pthread_mutex_destroy(&srv->lock);
 	pthread_mutex_destroy(&srv->conn_lock);
 	pthread_cond_destroy(&srv->conn_cv);
+	pthread_cond_destroy(&srv->commit_cv);
+	free(srv->wake);
 }
 
 /* GET /?wsdl returns the service description; anything else is 404. */

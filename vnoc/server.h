@@ -43,6 +43,19 @@ struct vnoc_server {
 	struct vnoc_db db;
 	volatile sig_atomic_t *stop;	/* set by the signal handler */
 	bool stopping;			/* under lock: long polls return */
+
+	/* Group commit (service.c): changes are written into one open
+	 * transaction, each in its own savepoint; the first request to wait
+	 * for durability commits for everyone written so far. */
+	bool txn_open;
+	uint64_t txn_seq;		/* the open or last opened transaction */
+	uint64_t durable_seq;		/* the last committed one */
+	bool leader;			/* somebody is about to commit */
+	bool committing;		/* COMMIT runs (lock released) */
+	unsigned pending;		/* writers waiting for that COMMIT */
+	pthread_cond_t commit_cv;
+	size_t nwake, capwake;
+	uint32_t *wake;			/* sites to wake at the next commit */
 	pthread_mutex_t conn_lock;
 	pthread_cond_t conn_cv;		/* active dropped */
 	unsigned active;		/* connection threads */
@@ -60,6 +73,7 @@ struct vnoc_conn {
 	struct vnoc_server *srv;
 	char cn[256];		/* client certificate CN, "" if none */
 	bool admin;
+	uint64_t ticket;	/* transaction holding our last change */
 	size_t received;	/* bytes of the current request */
 	bool over;		/* it went over max-message */
 };

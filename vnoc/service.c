@@ -58,18 +58,86 @@ static int64_t now(void)
 	return (int64_t)time(NULL);
 }
 
-static void wake_changed(struct vnoc_server *srv)
+/* Remembers the sites the last change woke, for after its commit. */
+static void collect_wake(struct vnoc_server *srv)
 {
 	struct vnoc_state *st = &srv->state;
+	size_t need = srv->nwake + st->nchanged;
+
+	if (need > srv->capwake) {
+		size_t cap = need * 2 + 64;
+		uint32_t *w = realloc(srv->wake, cap * sizeof(*w));
+
+		if (!w) {
+			/* cannot defer: wake now, slightly early */
+			for (need = 0; need < st->nchanged; need++) {
+				struct vnoc_site *s =
+					vnoc_site_find(st, st->changed[need]);
+
+				if (s)
+					pthread_cond_broadcast(&s->cond);
+			}
+			st->nchanged = 0;
+			return;
+		}
+		srv->wake = w;
+		srv->capwake = cap;
+	}
+	memcpy(srv->wake + srv->nwake, st->changed,
+	       st->nchanged * sizeof(*st->changed));
+	srv->nwake += st->nchanged;
+	st->nchanged = 0;
+}
+
+static void wake_committed(struct vnoc_server *srv)
+{
 	size_t i;
 
-	for (i = 0; i < st->nchanged; i++) {
-		struct vnoc_site *s = vnoc_site_find(st, st->changed[i]);
+	for (i = 0; i < srv->nwake; i++) {
+		struct vnoc_site *s = vnoc_site_find(&srv->state, srv->wake[i]);
 
 		if (s)
 			pthread_cond_broadcast(&s->cond);
 	}
-	st->nchanged = 0;
+	srv->nwake = 0;
+}
+
+/*
+ * Returns once transaction ticket is committed; called locked.  The first
+ * waiter commits for every change written so far (group commit: one fsync
+ * for a batch of joins), after letting writers that were held up by the
+ * previous COMMIT add theirs.  A failed COMMIT leaves memory ahead of the
+ * database: the only safe answer is to stop, and a restart reloads exactly
+ * what was committed.
+ */
+static void wait_durable(struct vnoc_server *srv, uint64_t ticket)
+{
+	while (srv->durable_seq < ticket) {
+		uint64_t seq;
+		int rc;
+
+		if (srv->leader) {
+			pthread_cond_wait(&srv->commit_cv, &srv->lock);
+			continue;
+		}
+		srv->leader = true;
+		while (srv->pending)
+			pthread_cond_wait(&srv->commit_cv, &srv->lock);
+		seq = srv->txn_seq;
+		srv->txn_open = false;
+		srv->committing = true;
+		pthread_mutex_unlock(&srv->lock);
+		rc = vnoc_db_commit(&srv->db);
+		pthread_mutex_lock(&srv->lock);
+		if (rc)
+			fatalx("database commit failed: %s; exiting so that a "
+			       "restart reloads the committed state", srv->db.err);
+		srv->committing = false;
+		srv->leader = false;
+		srv->durable_seq = seq;
+		wake_committed(srv);
+		pthread_cond_broadcast(&srv->commit_cv);
+	}
 }
 
 /* Site operations: the caller must be a registered site.  Call locked. */
@@ -123,41 +191,63 @@ static int check_role(struct soap *soap, enum vnoc__Role role)
 	return SOAP_OK;
 }
 
-/* Begin a change; the caller writes, then calls commit_change(). */
+/*
+ * Begins a change: the caller writes it, then calls commit_change(), then
+ * changes memory, then applied(), which returns once the change is durable.
+ */
 static int begin_change(struct soap *soap, struct vnoc_server *srv)
 {
-	if (vnoc_db_begin(&srv->db))
-		return server_fault(soap, "database begin", &srv->db);
-	return SOAP_OK;
-}
-
-static int commit_change(struct soap *soap, struct vnoc_server *srv,
-			 const char *action, const char *detail)
-{
-	/* The change may give sites version + 1: make that durable first. */
-	if (vnoc_db_set_version(&srv->db, srv->state.version + 1) ||
-	    vnoc_db_audit(&srv->db, now(), conn(soap)->cn, action, detail) ||
-	    vnoc_db_commit(&srv->db)) {
-		vnoc_db_rollback(&srv->db);
-		return server_fault(soap, action, &srv->db);
+	while (srv->committing) {
+		srv->pending++;
+		pthread_cond_wait(&srv->commit_cv, &srv->lock);
+		if (!--srv->pending)
+			pthread_cond_broadcast(&srv->commit_cv);
 	}
+	if (!srv->txn_open) {
+		if (vnoc_db_begin(&srv->db))
+			return server_fault(soap, "database begin", &srv->db);
+		srv->txn_open = true;
+		srv->txn_seq++;
+	}
+	if (vnoc_db_savepoint(&srv->db))
+		return server_fault(soap, "database savepoint", &srv->db);
 	return SOAP_OK;
 }
 
 static int fail_change(struct soap *soap, struct vnoc_server *srv,
 		       const char *what)
 {
-	vnoc_db_rollback(&srv->db);
+	char keep[sizeof(srv->db.err)];
+
+	memcpy(keep, srv->db.err, sizeof(keep));
+	vnoc_db_savepoint_rollback(&srv->db);
+	memcpy(srv->db.err, keep, sizeof(keep));
 	return server_fault(soap, what, &srv->db);
 }
 
-/* After a change was committed, the memory update cannot be refused for
- * bad input (validated before); only ENOMEM remains, which leaves memory
- * behind the database until the next restart reloads it. */
+static int commit_change(struct soap *soap, struct vnoc_server *srv,
+			 const char *action, const char *detail)
+{
+	/* The change may give sites version + 1: make that durable too. */
+	if (vnoc_db_set_version(&srv->db, srv->state.version + 1) ||
+	    (action && vnoc_db_audit(&srv->db, now(), conn(soap)->cn, action,
+				     detail)))
+		return fail_change(soap, srv, action ? action : "change");
+	if (vnoc_db_savepoint_release(&srv->db))
+		return fail_change(soap, srv, action ? action : "change");
+	conn(soap)->ticket = srv->txn_seq;
+	return SOAP_OK;
+}
+
+/* After commit_change() and the memory update: waits until the change is
+ * durable, then the woken sites see it.  Bad input was refused before the
+ * write, so the memory update can only fail for ENOMEM, which leaves memory
+ * behind the database until a restart reloads it. */
 static int applied(struct soap *soap, struct vnoc_server *srv, int err,
 		   const char *what)
 {
-	wake_changed(srv);
+	collect_wake(srv);
+	wait_durable(srv, conn(soap)->ticket);
 	if (err) {
 		log_warnx("%s: in-memory update failed (%s); restart to reload",
 			  what, strerror(-err));
@@ -203,12 +293,13 @@ int vnoc__JoinGroup(struct soap *soap, unsigned int vpn, char *group,
 		char d2[700];
 
 		snprintf(d2, sizeof(d2), "%s: %s", detail, why);
-		if (vnoc_db_begin(&srv->db) ||
-		    vnoc_db_audit(&srv->db, now(), conn(soap)->cn, "deny", d2) ||
-		    vnoc_db_commit(&srv->db)) {
-			err = fail_change(soap, srv, "audit");
+		err = begin_change(soap, srv);
+		if (!err)
+			err = commit_change(soap, srv, "deny", d2);
+		if (!err)
+			err = applied(soap, srv, 0, "deny");
+		if (err)
 			goto out;
-		}
 		resp->result = vnoc__JoinResult__denied;
 		resp->reason = soap_strdup(soap, why);
 		resp->version = s->view_version;
@@ -366,6 +457,9 @@ int vnoc__GetState(struct soap *soap, ULONG64 since, unsigned int wait,
 		if (pthread_cond_timedwait(&s->cond, &srv->lock, &deadline))
 			break;
 	}
+	/* Views show only committed changes. */
+	if (srv->txn_open || srv->committing)
+		wait_durable(srv, srv->txn_seq);
 	if (s->removed) {
 		err = fault(soap, "site was removed");
 		goto out;
@@ -465,13 +559,20 @@ int vnoc__ReportUsage(struct soap *soap, ULONG64 seq, int nroute,
 	}
 	snprintf(detail, sizeof(detail), "site %u seq %" PRIu64 " routes %d",
 		 s->id, (uint64_t)seq, nroute);
-	if (vnoc_db_begin(&srv->db) ||
-	    vnoc_db_usage_add(&srv->db, s->id, seq, now(), u, nu) ||
-	    vnoc_db_commit(&srv->db)) {
+	err = begin_change(soap, srv);
+	if (err)
+		goto out;
+	if (vnoc_db_usage_add(&srv->db, s->id, seq, now(), u, nu)) {
 		err = fail_change(soap, srv, "usage report");
 		goto out;
 	}
+	err = commit_change(soap, srv, NULL, NULL);
+	if (err)
+		goto out;
 	s->last_report_seq = seq;
+	err = applied(soap, srv, 0, "usage report");
+	if (err)
+		goto out;
 	resp->lastSeq = seq;
 	log_debug("usage: %s", detail);
 out:
