@@ -859,20 +859,24 @@ void ivgmp_events_init(struct ivgmp_net *in)
 bool ivgmp_events_allow(struct ivgmp_event_limit *el, u32 rate,
 			unsigned long now)
 {
-	u64 cap = (u64)rate * HZ;
+	u64 cap = (u64)rate * HZ, tokens;
 	unsigned long delta;
 	bool ok = false;
 
 	if (!rate)
 		return false;
+	/* A flood to unknown groups must not bounce the lock between CPUs. */
+	if (READ_ONCE(el->last) == now && READ_ONCE(el->tokens) < HZ)
+		return false;
 	spin_lock_bh(&el->lock);
 	delta = min_t(unsigned long, now - el->last, HZ);
-	el->last = now;
-	el->tokens = min(el->tokens + (u64)delta * rate, cap);
-	if (el->tokens >= HZ) {
-		el->tokens -= HZ;
+	WRITE_ONCE(el->last, now);
+	tokens = min(el->tokens + (u64)delta * rate, cap);
+	if (tokens >= HZ) {
+		tokens -= HZ;
 		ok = true;
 	}
+	WRITE_ONCE(el->tokens, tokens);
 	spin_unlock_bh(&el->lock);
 	return ok;
 }

@@ -62,8 +62,15 @@ struct ivgmp_site *ivgmp_site_lookup_addr(struct ivgmp_net *in, u8 family,
 	head = &in->table.site_by_addr[ivgmp_site_addr_hash(family, addr)];
 	hlist_for_each_entry_rcu(site, head, addr_node,
 				 lockdep_is_held(&in->lock)) {
-		if (READ_ONCE(site->family) == family &&
-		    !memcmp(&site->addr, addr, sizeof(*addr)))
+		unsigned int seq;
+		bool match;
+
+		do {
+			seq = read_seqbegin(&site->ep_lock);
+			match = site->family == family &&
+				!memcmp(&site->addr, addr, sizeof(*addr));
+		} while (read_seqretry(&site->ep_lock, seq));
+		if (match)
 			return site;
 	}
 	return NULL;
@@ -189,6 +196,10 @@ int ivgmp_site_add(struct ivgmp_net *in, const struct ivgmp_site_spec *spec,
 		NL_SET_ERR_MSG(extack, "site id 0 is reserved");
 		return -EINVAL;
 	}
+	if (spec->family != AF_INET && spec->family != AF_INET6) {
+		NL_SET_ERR_MSG(extack, "site address must be IPv4 or IPv6");
+		return -EAFNOSUPPORT;
+	}
 	if (spec->family == AF_INET)
 		addr.v4 = spec->addr.v4;
 	else
@@ -207,7 +218,7 @@ int ivgmp_site_add(struct ivgmp_net *in, const struct ivgmp_site_spec *spec,
 			return -EEXIST;
 		}
 		write_seqlock_bh(&site->ep_lock);
-		WRITE_ONCE(site->family, spec->family);
+		site->family = spec->family;
 		site->port = spec->port;
 		site->addr = addr;
 		write_sequnlock_bh(&site->ep_lock);
