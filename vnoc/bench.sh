@@ -11,7 +11,7 @@ top=$(cd "$here/.." && pwd)
 
 NSITES=${NSITES:-1000}
 JOINS=${JOINS:-5}
-THREADS=${THREADS:-16}
+THREADS=${THREADS:-64}
 PORT=${PORT:-$((30000 + $$ % 20000))}
 
 ulimit -n 16384

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -58,6 +59,11 @@ int vnoc_server_init(struct vnoc_server *srv, const struct vnoc_config *cfg)
 	pthread_mutex_init(&srv->conn_lock, NULL);
 	pthread_cond_init(&srv->conn_cv, NULL);
 	pthread_cond_init(&srv->commit_cv, NULL);
+	srv->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (srv->stop_fd < 0) {
+		log_warn("eventfd");
+		return -1;
+	}
 	vnoc_state_init(&srv->state, &p);
 	if (vnoc_db_open(&srv->db, cfg->database, cfg->sync)) {
 		log_warnx("database: %s", srv->db.err);
@@ -83,6 +89,8 @@ void vnoc_server_free(struct vnoc_server *srv)
 	pthread_cond_destroy(&srv->conn_cv);
 	pthread_cond_destroy(&srv->commit_cv);
 	free(srv->wake);
+	if (srv->stop_fd >= 0)
+		close(srv->stop_fd);
 }
 
 /* GET /?wsdl returns the service description; anything else is 404. */
@@ -125,10 +133,16 @@ static void peer_cn(struct soap *soap, char *cn, size_t len)
  */
 static bool wait_request(struct soap *soap, struct vnoc_server *srv)
 {
-	time_t start = time(NULL);
+	time_t end = time(NULL) + (time_t)srv->cfg->idle_timeout;
 
 	for (;;) {
-		struct pollfd pfd = { .fd = soap->socket, .events = POLLIN };
+		/* Sleep until data, shutdown (stop_fd) or idle timeout: no
+		 * periodic wake-ups, a thousand idle connections cost nothing. */
+		struct pollfd pfd[2] = {
+			{ .fd = soap->socket, .events = POLLIN },
+			{ .fd = srv->stop_fd, .events = POLLIN },
+		};
+		time_t left;
 		int rc;
 
 		if (soap->bufidx < soap->buflen ||
@@ -136,14 +150,16 @@ static bool wait_request(struct soap *soap, struct vnoc_server *srv)
 			return true;
 		if (*srv->stop)
 			return false;
-		rc = poll(&pfd, 1, 250);
-		if (rc > 0)
-			return !(pfd.revents & (POLLERR | POLLNVAL)) &&
-			       !*srv->stop;
+		left = end - time(NULL);
+		if (left <= 0)
+			return false;
+		rc = poll(pfd, 2, (int)(left > 3600 ? 3600000 : left * 1000));
 		if (rc < 0 && errno != EINTR)
 			return false;
-		if (time(NULL) - start >= (time_t)srv->cfg->idle_timeout)
+		if (rc > 0 && pfd[1].revents)
 			return false;
+		if (rc > 0)
+			return !(pfd[0].revents & (POLLERR | POLLNVAL));
 	}
 }
 
@@ -450,6 +466,12 @@ int vnoc_server_run(struct vnoc_server *srv, volatile sig_atomic_t *stop,
 
 	/* Drain: stop listening, let long polls return, wait for requests. */
 	log_info("stopping: draining %u connections", srv->active);
+	{
+		uint64_t one = 1;
+
+		if (write(srv->stop_fd, &one, sizeof(one)) < 0)
+			log_warn("waking idle connections");
+	}
 	soap_closesock(&master);
 	if (soap_valid_socket(master.master)) {
 		close(master.master);

@@ -42,6 +42,7 @@ struct vnoc_server {
 	struct vnoc_state state;
 	struct vnoc_db db;
 	volatile sig_atomic_t *stop;	/* set by the signal handler */
+	int stop_fd;			/* eventfd, readable once stopping */
 	bool stopping;			/* under lock: long polls return */
 
 	/* Group commit (service.c): changes are written into one open
@@ -74,6 +75,7 @@ struct vnoc_conn {
 	char cn[256];		/* client certificate CN, "" if none */
 	bool admin;
 	uint64_t ticket;	/* transaction holding our last change */
+	uint32_t site;		/* last site found for cn (a cache) */
 	size_t received;	/* bytes of the current request */
 	bool over;		/* it went over max-message */
 };

@@ -150,8 +150,13 @@ static struct vnoc_site *caller(struct soap *soap, int *err)
 		*err = fault(soap, "a client certificate is required");
 		return NULL;
 	}
-	s = vnoc_site_find_name(&c->srv->state, c->cn);
-	if (!s)
+	/* The CN's site rarely changes: check the cached id first. */
+	s = vnoc_site_find(&c->srv->state, c->site);
+	if (!s || strcmp(s->name, c->cn))
+		s = vnoc_site_find_name(&c->srv->state, c->cn);
+	if (s)
+		c->site = s->id;
+	else
 		*err = fault(soap, "certificate CN '%s' is not a registered site",
 			     c->cn);
 	return s;
