@@ -182,6 +182,43 @@ jcheck "c1: unchanged after malformed requests" "$(ivt c1 -j config show)" \
 	". == $BEFORE"
 expect "c1: no site left behind" 0 test -z "$(ivt c1 site show)"
 
+# --- event_rate limits NEW_SOURCE events ------------------------------------
+# h1 (a local source on c1's LAN) sends one datagram to each of N groups that
+# have no route; a listener in c1 counts the events. The bucket holds one
+# second's worth and refills at event_rate per second.
+events() { # RATE N -> prints "<events> <seconds spent sending>"
+	local rate=$1 n=$2 t0 t1
+	ivt c1 config set event-rate "$rate" || return 1
+	ip netns exec c1 $PY "$NLPY" events 4 >"$OUT/events" &
+	local lpid=$!
+	sleep 1
+	t0=$(date +%s%N)
+	ip netns exec h1 $PY "$NLPY" send-groups 10.1.0.2 "$n"
+	t1=$(date +%s%N)
+	wait $lpid
+	echo "$(cat "$OUT/events") $(( (t1 - t0) / 1000000000 + 1 ))"
+}
+read -r ev secs <<<"$(events 1000 100)"
+if [ "${ev:-0}" = 100 ]; then
+	pass "$T: event rate 1000: one event per new group (100)"
+else
+	fail "$T: event rate 1000: ${ev:-none} events for 100 new groups"
+fi
+read -r ev secs <<<"$(events 5 300)"
+if [ "${ev:-0}" -ge 5 ] && [ "${ev:-0}" -le $(( 5 + 5 * secs )) ]; then
+	pass "$T: event rate 5: $ev events for 300 groups in ${secs}s"
+else
+	fail "$T: event rate 5: ${ev:-none} events in ${secs}s, want 5..$(( 5 + 5 * secs ))"
+fi
+read -r ev secs <<<"$(events 0 50)"
+if [ "${ev:-x}" = 0 ]; then
+	pass "$T: event rate 0: no events"
+else
+	fail "$T: event rate 0: ${ev:-none} events"
+fi
+expect "c1: event rate back" 0 ivt c1 config set event-rate 10
+jcheck "c1: config as before" "$(ivt c1 -j config show)" ". == $BEFORE"
+
 # --- a configured namespace with sites and routes goes away --------------------
 expect "c3: config" 0 ivt c3 config set site-id 3 lan dummy0:1
 expect "c3: site" 0 ivt c3 site add 4 addr 192.0.2.4

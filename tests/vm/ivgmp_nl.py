@@ -8,6 +8,10 @@ requests from unprivileged callers.
                                      an extack message = PASS)
     ivgmp_nl.py eperm [PREFIX]       every command and the events group must
                                      fail with EPERM (run it unprivileged)
+    ivgmp_nl.py events SECONDS       listen on the events group for SECONDS,
+                                     print the number of NEW_SOURCE events
+    ivgmp_nl.py send-groups SRC N    send one datagram (TTL 8) from SRC to
+                                     each of N groups 239.50.x.y
     ivgmp_nl.py tables [PREFIX]      rtnetlink flag semantics, EBUSY, a route
                                      with 1024 next hops in a dump, and
                                      NLM_F_DUMP_INTR (needs an empty table
@@ -468,7 +472,43 @@ def parse_attrs_all(buf):
     return out
 
 
+def count_events(seconds):
+    import select
+    import time
+    g = Genl()
+    g.sock.setsockopt(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, g.mcgrps["events"])
+    g.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+    n, end = 0, time.monotonic() + seconds
+    while True:
+        left = end - time.monotonic()
+        if left <= 0 or not select.select([g.sock], [], [], left)[0]:
+            break
+        data = g.sock.recv(1 << 16)
+        while len(data) >= 20:
+            mlen, mtype = struct.unpack_from("=IH", data)
+            if mtype == g.family and data[16] == 11:  # IVGMP_CMD_NEW_SOURCE
+                n += 1
+            data = data[(mlen + 3) & ~3:]
+    print(n)
+    return 0
+
+
+def send_groups(src, count):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF,
+                 socket.inet_aton(src))
+    s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 8)
+    for i in range(count):
+        s.sendto(b"ivgmp-event-test", ("239.50.%d.%d" % (i >> 8, 1 + i % 250),
+                                       5000))
+    return 0
+
+
 def main():
+    if len(sys.argv) >= 3 and sys.argv[1] == "events":
+        return count_events(float(sys.argv[2]))
+    if len(sys.argv) >= 4 and sys.argv[1] == "send-groups":
+        return send_groups(sys.argv[2], int(sys.argv[3]))
     if len(sys.argv) < 2 or sys.argv[1] not in ("malformed", "eperm",
                                                 "tables"):
         print(__doc__, file=sys.stderr)
