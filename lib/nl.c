@@ -32,6 +32,8 @@ struct ivgmp_nl {
 	size_t rbuf_len;
 	char errmsg[256];
 	uint32_t erroff;
+	const struct nlmsghdr *last_req;
+	char errattr[128];
 	bool dump_intr;
 };
 
@@ -206,6 +208,7 @@ int ivgmp_nl_talk(struct ivgmp_nl *nl, struct nlmsghdr *req, mnl_cb_t cb,
 	nl->errmsg[0] = '\0';
 	nl->erroff = 0;
 	nl->dump_intr = false;
+	nl->last_req = req;
 
 	if (mnl_socket_sendto(nl->sock, req, req->nlmsg_len) < 0)
 		return -errno;
@@ -273,6 +276,15 @@ const char *ivgmp_nl_errmsg(const struct ivgmp_nl *nl)
 uint32_t ivgmp_nl_erroff(const struct ivgmp_nl *nl)
 {
 	return nl->erroff;
+}
+
+const char *ivgmp_nl_err_attr(struct ivgmp_nl *nl)
+{
+	nl->errattr[0] = '\0';
+	if (nl->erroff && nl->last_req)
+		ivgmp_attr_path(nl->last_req, nl->erroff, nl->errattr,
+				sizeof(nl->errattr));
+	return nl->errattr;
 }
 
 bool ivgmp_nl_dump_intr(const struct ivgmp_nl *nl)

@@ -213,6 +213,21 @@ int ivgmp_put_route(struct nlmsghdr *nlh, size_t buflen,
 /* Size of the send buffer behind ivgmp_nl_req(), for the buflen above. */
 size_t ivgmp_nl_req_buflen(const struct ivgmp_nl *nl);
 
+/*
+ * The attribute at byte offset off of request req (an extack offset) as a
+ * path of names, e.g. "route.nexthops.nexthop[2].site"; unknown types show
+ * as numbers. 0, or -ENOENT if off points at no attribute (buf is "").
+ */
+int ivgmp_attr_path(const struct nlmsghdr *req, uint32_t off, char *buf,
+		    size_t len);
+/*
+ * ivgmp_attr_path() for the last kernel error of nl: the path of the
+ * attribute the kernel named, or "" if it named none. The request must
+ * still be intact (no ivgmp_nl_req() since, or the caller's own buffer
+ * kept as it was).
+ */
+const char *ivgmp_nl_err_attr(struct ivgmp_nl *nl);
+
 /* Names for humans and JSON; "unknown" if out of range. */
 const char *ivgmp_drop_name(unsigned int reason);
 const char *ivgmp_cmd_name(unsigned int cmd);

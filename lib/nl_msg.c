@@ -6,6 +6,8 @@
  * header's *_MAX are skipped so an older tool still reads a newer kernel.
  */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -759,4 +761,218 @@ const char *ivgmp_cmd_name(unsigned int cmd)
 	if (cmd > IVGMP_CMD_MAX || !cmd_names[cmd])
 		return "unknown";
 	return cmd_names[cmd];
+}
+
+/* ---- attribute paths for extack offsets --------------------------------- */
+
+/* children, when set, has max + 1 entries, like names. */
+struct attr_level {
+	unsigned int max;
+	const char *const *names;
+	const struct attr_level *const *children;	/* NULL: leaves */
+	bool list;		/* repeated elements: print their index */
+};
+
+#define LEVEL(n, c) { sizeof(n) / sizeof((n)[0]) - 1, n, c, false }
+#define LIST(n, c) { sizeof(n) / sizeof((n)[0]) - 1, n, c, true }
+
+static const char *const stats_names[] = {
+	[IVGMP_STATS_A_PAD] = "pad",
+	[IVGMP_STATS_A_TX_PACKETS] = "tx-packets",
+	[IVGMP_STATS_A_TX_BYTES] = "tx-bytes",
+	[IVGMP_STATS_A_RX_PACKETS] = "rx-packets",
+	[IVGMP_STATS_A_RX_BYTES] = "rx-bytes",
+	[IVGMP_STATS_A_DELIVERED] = "delivered",
+	[IVGMP_STATS_A_RELAYED] = "relayed",
+};
+static const struct attr_level stats_level = LEVEL(stats_names, NULL);
+
+static const char *const lan_names[] = {
+	[IVGMP_LAN_A_IFINDEX] = "ifindex",
+	[IVGMP_LAN_A_VPN] = "vpn",
+};
+static const struct attr_level lan_level = LEVEL(lan_names, NULL);
+static const char *const lans_names[] = { [IVGMP_A_LAN] = "lan" };
+static const struct attr_level *const lans_children[] = {
+	[IVGMP_A_LAN] = &lan_level,
+};
+static const struct attr_level lans_level = LIST(lans_names, lans_children);
+
+static const char *const prefix_names[] = {
+	[IVGMP_PREFIX_A_ADDR4] = "addr4",
+	[IVGMP_PREFIX_A_ADDR6] = "addr6",
+	[IVGMP_PREFIX_A_PLEN] = "plen",
+};
+static const struct attr_level prefix_level = LEVEL(prefix_names, NULL);
+static const char *const prefixes_names[] = { [IVGMP_A_PREFIX] = "prefix" };
+static const struct attr_level *const prefixes_children[] = {
+	[IVGMP_A_PREFIX] = &prefix_level,
+};
+static const struct attr_level prefixes_level =
+	LIST(prefixes_names, prefixes_children);
+
+static const char *const config_names[] = {
+	[IVGMP_CONFIG_A_SITE_ID] = "site-id",
+	[IVGMP_CONFIG_A_PORT] = "port",
+	[IVGMP_CONFIG_A_FLAGS] = "flags",
+	[IVGMP_CONFIG_A_HOP_LIMIT] = "hop-limit",
+	[IVGMP_CONFIG_A_EVENT_RATE] = "event-rate",
+	[IVGMP_CONFIG_A_LANS] = "lans",
+	[IVGMP_CONFIG_A_PREFIXES] = "prefixes",
+};
+static const struct attr_level *const config_children[IVGMP_CONFIG_A_MAX + 1] = {
+	[IVGMP_CONFIG_A_LANS] = &lans_level,
+	[IVGMP_CONFIG_A_PREFIXES] = &prefixes_level,
+};
+static const struct attr_level config_level =
+	LEVEL(config_names, config_children);
+
+static const char *const site_names[] = {
+	[IVGMP_SITE_A_ID] = "id",
+	[IVGMP_SITE_A_ADDR4] = "addr4",
+	[IVGMP_SITE_A_ADDR6] = "addr6",
+	[IVGMP_SITE_A_PORT] = "port",
+	[IVGMP_SITE_A_STATS] = "stats",
+};
+static const struct attr_level *const site_children[IVGMP_SITE_A_MAX + 1] = {
+	[IVGMP_SITE_A_STATS] = &stats_level,
+};
+static const struct attr_level site_level = LEVEL(site_names, site_children);
+
+static const char *const nexthop_names[] = {
+	[IVGMP_NEXTHOP_A_SITE] = "site",
+	[IVGMP_NEXTHOP_A_STATS] = "stats",
+};
+static const struct attr_level *const nexthop_children[IVGMP_NEXTHOP_A_MAX + 1] = {
+	[IVGMP_NEXTHOP_A_STATS] = &stats_level,
+};
+static const struct attr_level nexthop_level =
+	LEVEL(nexthop_names, nexthop_children);
+static const char *const nexthops_names[] = { [IVGMP_A_NEXTHOP] = "nexthop" };
+static const struct attr_level *const nexthops_children[] = {
+	[IVGMP_A_NEXTHOP] = &nexthop_level,
+};
+static const struct attr_level nexthops_level =
+	LIST(nexthops_names, nexthops_children);
+
+static const char *const route_names[] = {
+	[IVGMP_ROUTE_A_VPN] = "vpn",
+	[IVGMP_ROUTE_A_GROUP4] = "group4",
+	[IVGMP_ROUTE_A_GROUP6] = "group6",
+	[IVGMP_ROUTE_A_SOURCE4] = "source4",
+	[IVGMP_ROUTE_A_SOURCE6] = "source6",
+	[IVGMP_ROUTE_A_ORIGIN] = "origin",
+	[IVGMP_ROUTE_A_FLAGS] = "flags",
+	[IVGMP_ROUTE_A_NEXTHOPS] = "nexthops",
+	[IVGMP_ROUTE_A_STATS] = "stats",
+};
+static const struct attr_level *const route_children[IVGMP_ROUTE_A_MAX + 1] = {
+	[IVGMP_ROUTE_A_NEXTHOPS] = &nexthops_level,
+	[IVGMP_ROUTE_A_STATS] = &stats_level,
+};
+static const struct attr_level route_level =
+	LEVEL(route_names, route_children);
+
+static const char *const top_names[IVGMP_A_MAX + 1] = {
+	[IVGMP_A_CONFIG] = "config",
+	[IVGMP_A_SITE] = "site",
+	[IVGMP_A_ROUTE] = "route",
+	[IVGMP_A_FLUSH] = "flush",
+	[IVGMP_A_STATS] = "stats",
+	[IVGMP_A_DROPS] = "drops",
+	[IVGMP_A_EVENT] = "event",
+	[IVGMP_A_LAN] = "lan",
+	[IVGMP_A_PREFIX] = "prefix",
+	[IVGMP_A_NEXTHOP] = "nexthop",
+};
+static const struct attr_level *const top_children[IVGMP_A_MAX + 1] = {
+	[IVGMP_A_CONFIG] = &config_level,
+	[IVGMP_A_SITE] = &site_level,
+	[IVGMP_A_ROUTE] = &route_level,
+	[IVGMP_A_STATS] = &stats_level,
+};
+static const struct attr_level top_level = LEVEL(top_names, top_children);
+
+/* Append to buf at *pos, never past len; the result stays NUL-terminated. */
+static void path_add(char *buf, size_t len, size_t *pos, const char *fmt,
+		     ...) __attribute__((format(printf, 4, 5)));
+
+static void path_add(char *buf, size_t len, size_t *pos, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*pos >= len)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *pos, len - *pos, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		*pos += (size_t)n;
+}
+
+static bool attr_path_walk(const char *p, size_t rem, size_t off,
+			   const struct attr_level *lvl, char *buf, size_t len,
+			   size_t *pos)
+{
+	unsigned int idx = 0;
+	size_t at = 0;
+
+	while (rem - at >= sizeof(struct nlattr)) {
+		const struct nlattr *a = (const struct nlattr *)(p + at);
+		uint16_t type = mnl_attr_get_type(a);
+		size_t alen = a->nla_len;
+		const char *name = NULL;
+
+		if (alen < sizeof(*a) || alen > rem - at)
+			return false;
+		if (off >= at && off < at + alen) {
+			if (lvl && type <= lvl->max)
+				name = lvl->names[type];
+			if (*pos)
+				path_add(buf, len, pos, ".");
+			if (name)
+				path_add(buf, len, pos, "%s", name);
+			else
+				path_add(buf, len, pos, "%u", type);
+			/* List elements get their position: nexthop[3]. */
+			if (lvl && lvl->list)
+				path_add(buf, len, pos, "[%u]", idx);
+			if (off == at)
+				return true;
+			if (off < at + MNL_ATTR_HDRLEN || !lvl ||
+			    !lvl->children || type > lvl->max ||
+			    !lvl->children[type])
+				return true;
+			return attr_path_walk(p + at + MNL_ATTR_HDRLEN,
+					      alen - MNL_ATTR_HDRLEN,
+					      off - at - MNL_ATTR_HDRLEN,
+					      lvl->children[type], buf, len,
+					      pos);
+		}
+		at += MNL_ALIGN(alen);
+		idx++;
+		if (at > rem)
+			break;
+	}
+	return false;
+}
+
+int ivgmp_attr_path(const struct nlmsghdr *req, uint32_t off, char *buf,
+		    size_t len)
+{
+	size_t hdr = MNL_NLMSG_HDRLEN + MNL_ALIGN(GENL_HDRLEN);
+	size_t pos = 0;
+
+	if (!len)
+		return -EINVAL;
+	buf[0] = '\0';
+	if (off < hdr || off >= req->nlmsg_len)
+		return -ENOENT;
+	if (!attr_path_walk((const char *)req + hdr, req->nlmsg_len - hdr,
+			    off - hdr, &top_level, buf, len, &pos)) {
+		buf[0] = '\0';
+		return -ENOENT;
+	}
+	return 0;
 }

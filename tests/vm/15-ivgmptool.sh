@@ -161,6 +161,13 @@ errcheck "route via unknown site: extack" 1 '^ivgmptool: Error: .+ \(.+\)$' \
 	ivt t1 route add vpn 5 group 239.1.1.9 origin 1 via 99
 errcheck "route unknown origin: extack" 1 '^ivgmptool: Error: .+ \(.+\)$' \
 	ivt t1 route add vpn 5 group 239.1.1.9 origin 98 via 2
+# The extack offset, mapped back onto the request's attributes.
+errcheck "extack offset: next hop named" 1 \
+	'^ivgmptool: offending attribute: route\.nexthops\.nexthop\[1\]' \
+	ivt t1 route add vpn 5 group 239.1.1.9 origin 1 via 2,99
+errcheck "extack offset: origin named" 1 \
+	'^ivgmptool: offending attribute: route\.origin$' \
+	ivt t1 route add vpn 5 group 239.1.1.9 origin 98 via 2
 expect "route replace" 0 ivt t1 route replace vpn 5 group 239.1.1.1 \
 	origin 1 via 4,3
 j=$(ivt t1 -j route show vpn 5 group 239.1.1.1 origin 1)

@@ -59,6 +59,10 @@ int kernel_error(struct ivgmp_nl *nl, int err, const char *fmt, ...)
 		err = -err;
 	if (*msg) {
 		log_warnx("Error: %s (%s)", msg, strerror(err));
+		/* The kernel's generic policy messages do not name it. */
+		if (*ivgmp_nl_err_attr(nl))
+			log_warnx("offending attribute: %s",
+				  ivgmp_nl_err_attr(nl));
 		return EXIT_FAIL;
 	}
 	va_start(ap, fmt);

@@ -57,6 +57,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	err = ivgmp_parse_event(nlh, &u.e);
 	if (err && err != -EINVAL)
 		abort();
+	if (size) {
+		char path[48];
+
+		ivgmp_attr_path(nlh, (uint32_t)(hdr + data[0] * 4U), path,
+				sizeof(path));
+		if (strlen(path) >= sizeof(path))
+			abort();
+	}
 	free(nlh);
 	return 0;
 }

@@ -559,6 +559,66 @@ static void test_event(void **state)
 	}
 }
 
+static uint32_t off_of(const struct nlmsghdr *nlh, const void *p)
+{
+	return (uint32_t)((const char *)p - (const char *)nlh);
+}
+
+static void test_attr_path(void **state)
+{
+	struct ivgmp_nexthop_info hops[3] = { { .site = 2 }, { .site = 3 },
+					      { .site = 4 } };
+	struct ivgmp_route_info r = { .vpn = 1, .origin = 1, .n_nexthops = 3,
+				      .nexthops = hops };
+	struct nlmsghdr *nlh = msg_start(IVGMP_CMD_NEW_ROUTE);
+	const struct nlattr *route, *a, *hop = NULL, *vpn = NULL, *site = NULL;
+	const void *payload;
+	char path[128];
+	size_t len;
+	int i = 0;
+
+	addr_parse("239.1.1.1", AF_UNSPEC, &r.group);
+	assert_int_equal(ivgmp_put_route(nlh, BUFLEN, &r, false), 0);
+	payload = ivgmp_nl_payload(nlh, &len);
+	route = payload;
+	mnl_attr_for_each_nested(a, route) {
+		if (mnl_attr_get_type(a) == IVGMP_ROUTE_A_VPN)
+			vpn = a;
+		if (mnl_attr_get_type(a) == IVGMP_ROUTE_A_NEXTHOPS)
+			mnl_attr_for_each_nested(hop, a)
+				if (i++ == 2)
+					break;
+	}
+	assert_non_null(vpn);
+	assert_non_null(hop);
+	site = mnl_attr_get_payload(hop);
+
+	assert_int_equal(ivgmp_attr_path(nlh, off_of(nlh, route), path,
+					 sizeof(path)), 0);
+	assert_string_equal(path, "route");
+	assert_int_equal(ivgmp_attr_path(nlh, off_of(nlh, vpn), path,
+					 sizeof(path)), 0);
+	assert_string_equal(path, "route.vpn");
+	/* an offset inside the payload names the attribute too */
+	assert_int_equal(ivgmp_attr_path(nlh, off_of(nlh, vpn) + 5, path,
+					 sizeof(path)), 0);
+	assert_string_equal(path, "route.vpn");
+	assert_int_equal(ivgmp_attr_path(nlh, off_of(nlh, hop), path,
+					 sizeof(path)), 0);
+	assert_string_equal(path, "route.nexthops.nexthop[2]");
+	assert_int_equal(ivgmp_attr_path(nlh, off_of(nlh, site), path,
+					 sizeof(path)), 0);
+	assert_string_equal(path, "route.nexthops.nexthop[2].site");
+	/* too small a buffer truncates, never overflows */
+	assert_int_equal(ivgmp_attr_path(nlh, off_of(nlh, site), path, 8), 0);
+	assert_string_equal(path, "route.n");
+	/* offsets in the headers or past the end */
+	assert_int_equal(ivgmp_attr_path(nlh, 3, path, sizeof(path)), -ENOENT);
+	assert_string_equal(path, "");
+	assert_int_equal(ivgmp_attr_path(nlh, nlh->nlmsg_len, path,
+					 sizeof(path)), -ENOENT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -575,6 +635,7 @@ int main(void)
 		cmocka_unit_test(test_put_route_errors),
 		cmocka_unit_test(test_stats),
 		cmocka_unit_test(test_event),
+		cmocka_unit_test(test_attr_path),
 	};
 
 	return cmocka_run_group_tests_name("nl_msg", tests, NULL, NULL);
