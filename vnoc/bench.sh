@@ -64,7 +64,8 @@ table=$(cat <<T
 Measured $(date -u +%Y-%m-%d) on this machine ($cpu cores, shared), server and
 load generator on 127.0.0.1, $NSITES sites, each with its own certificate and a
 kept-alive TLS 1.3 connection (EC P-256), $THREADS requests in flight,
-$JOINS joins per site to distinct groups (each join is one SQLite transaction).
+$JOINS joins per site to distinct groups (each join committed before its
+reply; concurrent joins share a commit). Machine load average at the end: $(cut -d" " -f1 /proc/loadavg).
 
 | sync (config) | JoinGroup/s | change pushed to $NSITES parked long polls | TLS handshakes/s |
 |---|---|---|---|
