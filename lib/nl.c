@@ -4,6 +4,7 @@
  * The typed parsers and put helpers live in nl_msg.c.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -15,6 +16,7 @@
 
 #include "log.h"
 #include "nl.h"
+#include "nl_priv.h"
 
 /* Holds the largest legal request: a route with IVGMP_MAX_NEXTHOPS. */
 #define NL_SBUF_LEN	(64 * 1024)
@@ -198,74 +200,102 @@ static ssize_t nl_recv(struct ivgmp_nl *nl)
 	}
 }
 
-int ivgmp_nl_talk(struct ivgmp_nl *nl, struct nlmsghdr *req, mnl_cb_t cb,
-		  void *data)
+int ivgmp_nl_process(struct ivgmp_nl *nl, struct ivgmp_nl_talk *t,
+		     const void *buf, size_t size, mnl_cb_t cb, void *data)
 {
-	uint32_t seq = req->nlmsg_seq;
-	bool stopped = false;
-	int cb_err = 0;
+	const struct nlmsghdr *nlh;
+	int len = size > INT_MAX ? INT_MAX : (int)size;
 
+	for (nlh = buf; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
+		int err;
+
+		/* Events and replies to earlier, abandoned requests. */
+		if (nlh->nlmsg_seq != t->seq || nlh->nlmsg_pid != nl->portid)
+			continue;
+		if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+			nl->dump_intr = true;
+		switch (nlh->nlmsg_type) {
+		case NLMSG_NOOP:
+			continue;
+		case NLMSG_OVERRUN:
+			t->result = -EIO;
+			return 1;
+		case NLMSG_ERROR:
+			err = nl_handle_error(nl, nlh);
+			goto done;
+		case NLMSG_DONE:
+			err = nl_handle_done(nl, nlh);
+			goto done;
+		default:
+			break;
+		}
+		if (t->stopped || t->cb_err || !cb)
+			continue;
+		errno = 0;
+		switch (cb(nlh, data)) {
+		case MNL_CB_OK:
+			break;
+		case MNL_CB_STOP:
+			t->stopped = true;
+			break;
+		default:
+			t->cb_err = errno > 0 ? -errno : -EINVAL;
+			break;
+		}
+		continue;
+done:
+		if (err)
+			t->result = err;
+		else if (t->cb_err)
+			t->result = t->cb_err;
+		else
+			t->result = nl->dump_intr ? -EINTR : 0;
+		return 1;
+	}
+	/* Bytes left over that do not form a message. */
+	if (len > 0) {
+		t->result = -EBADMSG;
+		return 1;
+	}
+	return 0;
+}
+
+void ivgmp_nl_talk_init(struct ivgmp_nl *nl, struct ivgmp_nl_talk *t,
+			const struct nlmsghdr *req)
+{
+	memset(t, 0, sizeof(*t));
+	t->seq = req->nlmsg_seq;
 	nl->errmsg[0] = '\0';
 	nl->erroff = 0;
 	nl->dump_intr = false;
 	nl->last_req = req;
+}
 
+int ivgmp_nl_talk(struct ivgmp_nl *nl, struct nlmsghdr *req, mnl_cb_t cb,
+		  void *data)
+{
+	struct ivgmp_nl_talk t;
+
+	ivgmp_nl_talk_init(nl, &t, req);
 	if (mnl_socket_sendto(nl->sock, req, req->nlmsg_len) < 0)
 		return -errno;
-
 	for (;;) {
-		const struct nlmsghdr *nlh;
 		ssize_t n = nl_recv(nl);
-		int len, err;
 
 		if (n < 0)
 			return (int)n;
-		len = (int)n;
-		for (nlh = (const struct nlmsghdr *)nl->rbuf;
-		     mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
-			/* Events and replies to earlier, abandoned requests. */
-			if (nlh->nlmsg_seq != seq || nlh->nlmsg_pid != nl->portid)
-				continue;
-			if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
-				nl->dump_intr = true;
-			switch (nlh->nlmsg_type) {
-			case NLMSG_NOOP:
-				continue;
-			case NLMSG_OVERRUN:
-				return -EIO;
-			case NLMSG_ERROR:
-				err = nl_handle_error(nl, nlh);
-				goto done;
-			case NLMSG_DONE:
-				err = nl_handle_done(nl, nlh);
-				goto done;
-			default:
-				break;
-			}
-			if (stopped || cb_err || !cb)
-				continue;
-			switch (cb(nlh, data)) {
-			case MNL_CB_OK:
-				break;
-			case MNL_CB_STOP:
-				stopped = true;
-				break;
-			default:
-				cb_err = errno > 0 ? -errno : -EINVAL;
-				break;
-			}
-		}
-		/* Bytes left over that do not form a message. */
-		if (len > 0)
-			return -EBADMSG;
-		continue;
-done:
-		if (err)
-			return err;
-		if (cb_err)
-			return cb_err;
-		return nl->dump_intr ? -EINTR : 0;
+		if (ivgmp_nl_process(nl, &t, nl->rbuf, (size_t)n, cb, data))
+			return t.result;
 	}
+}
+
+struct ivgmp_nl *ivgmp_nl_fake(uint32_t portid)
+{
+	struct ivgmp_nl *nl = calloc(1, sizeof(*nl));
+
+	if (nl)
+		nl->portid = portid;
+	return nl;
 }
 
 const char *ivgmp_nl_errmsg(const struct ivgmp_nl *nl)
