@@ -454,6 +454,27 @@ def test_plain_http_only_on_loopback():
            'loopback' in p.stderr, p.stderr)
 
 
+def test_daemon_mode():
+    pidfile = os.path.join(WORK, 'daemon.pid')
+    port = PORT + 2
+    p = subprocess.run([VNOC, '-c', CONF, '-d', '-P', pidfile, '-p', str(port),
+                        '-D', os.path.join(WORK, 'daemon.db')],
+                       capture_output=True, text=True, timeout=20)
+    ok = p.returncode == 0 and os.path.exists(pidfile)
+    pid = int(open(pidfile).read()) if ok else 0
+    served = False
+    if ok:
+        r = session('site1').get('https://127.0.0.1:%d/?wsdl' % port, timeout=10)
+        served = r.status_code == 200 and b'urn:ivgmp:vnoc:1' in r.content
+        os.kill(pid, 15)    # the daemon we started, by its pidfile
+        for _ in range(100):
+            if not os.path.exists(pidfile):
+                break
+            time.sleep(0.05)
+    result('daemon_mode', ok and served and not os.path.exists(pidfile),
+           '%s %s %s' % (p.returncode, p.stderr, served))
+
+
 def snapshot():
     a = service('admin')
     sites = sorted((s.id, s.name, s.address, s.port, s.key) for s in a.SiteList())
@@ -524,7 +545,7 @@ longpoll-max = 60
                   test_huge_chunked_fault,
                   test_deep_nesting_fault, test_bad_arguments_fault,
                   test_many_longpolls_do_not_block,
-                  test_plain_http_only_on_loopback,
+                  test_plain_http_only_on_loopback, test_daemon_mode,
                   test_restart_keeps_everything):
             run_test(t)
     finally:
