@@ -186,6 +186,7 @@ bool prefix_contains(const struct ivgmp_prefix *p, const struct ivgmp_addr *a)
 
 unsigned int addr_ifindex(const char *name)
 {
+	char ifname[IF_NAMESIZE];
 	unsigned long idx;
 	unsigned int ifindex;
 	char *end;
@@ -200,6 +201,9 @@ unsigned int addr_ifindex(const char *name)
 	errno = 0;
 	idx = strtoul(name, &end, 10);
 	if (errno || *end || idx == 0 || idx > UINT_MAX)
+		return 0;
+	/* Only an index that exists now, as for a name. */
+	if (!if_indextoname((unsigned int)idx, ifname))
 		return 0;
 	return (unsigned int)idx;
 }

@@ -67,7 +67,8 @@ bool prefix_contains(const struct ivgmp_prefix *p, const struct ivgmp_addr *a);
 
 /*
  * Interface name -> ifindex: 0 if no such interface. A decimal number is
- * taken as an ifindex when no interface has that name.
+ * taken as an ifindex when no interface has that name and an interface
+ * has that index.
  */
 unsigned int addr_ifindex(const char *name);
 /* ifindex -> name into buf (IF_NAMESIZE); "ifN" if it is gone. */
