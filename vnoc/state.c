@@ -221,8 +221,8 @@ static bool route_same(const struct vnoc_route *a, const struct vnoc_route *b)
 	return !route_key_cmp(a, b) && a->parent == b->parent &&
 	       a->deliver_local == b->deliver_local &&
 	       a->nnexthops == b->nnexthops &&
-	       !memcmp(a->nexthops, b->nexthops,
-		       a->nnexthops * sizeof(*a->nexthops));
+	       (!a->nnexthops || !memcmp(a->nexthops, b->nexthops,
+					 a->nnexthops * sizeof(*a->nexthops)));
 }
 
 /* Marks every site whose routes differ between two sorted route lists. */
@@ -412,7 +412,8 @@ static int recompute_group(struct vnoc_state *st, struct vnoc_group *g)
 		routes_free(rb.r, rb.n);
 		return err;
 	}
-	qsort(rb.r, rb.n, sizeof(*rb.r), route_qsort_cmp);
+	if (rb.n)
+		qsort(rb.r, rb.n, sizeof(*rb.r), route_qsort_cmp);
 	diff_routes(st, g->routes, g->nroutes, rb.r, rb.n);
 	routes_free(g->routes, g->nroutes);
 	g->routes = rb.r;
