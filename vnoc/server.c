@@ -318,6 +318,13 @@ static void *conn_thread(void *p)
 		soap_end(soap);
 	} while (soap->keep_alive);
 out:
+	/* Send close_notify but do not wait for the peer's: gSOAP would
+	 * block up to seconds in select(), holding the thread (and shutdown). */
+	if (soap->ssl) {
+		SSL_shutdown(soap->ssl);
+		SSL_set_shutdown(soap->ssl, SSL_SENT_SHUTDOWN |
+				 SSL_RECEIVED_SHUTDOWN);
+	}
 	soap_destroy(soap);
 	soap_end(soap);
 	soap_free(soap);	/* closes the socket, frees the SSL session */
