@@ -110,11 +110,18 @@ addr_add() {
 }
 
 # bg NAME CMD...: start CMD in the background, output in $IVGMP_OUT/NAME.log;
-# its pid is in $BG_PID and it is killed at exit.
+# its pid is in $BG_PID and it is killed at exit. Bash makes background jobs
+# of a script ignore SIGINT and SIGQUIT; a program started by bg gets them
+# back (env --default-signal), so `kill -INT $BG_PID` works. A shell function
+# cannot be given that back: stop those with SIGTERM.
 bg() {
 	local name=$1
 	shift
-	"$@" >"$IVGMP_OUT/$name.log" 2>&1 &
+	if declare -F "$1" >/dev/null; then
+		"$@" >"$IVGMP_OUT/$name.log" 2>&1 &
+	else
+		env --default-signal=INT,QUIT "$@" >"$IVGMP_OUT/$name.log" 2>&1 &
+	fi
 	BG_PID=$!
 	_lib_pids+=("$BG_PID")
 }
