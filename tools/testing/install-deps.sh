@@ -13,7 +13,7 @@ PKGS=(
 	libmnl-dev libnl-3-dev libnl-genl-3-dev libnl-route-3-dev libnl-xfrm-3-dev
 	gsoap libgsoap-dev libssl-dev openssl libsqlite3-dev sqlite3
 	libcmocka-dev pkg-config clang
-	iproute2 tcpdump iputils-ping socat ethtool procps psmisc
+	iproute2 tcpdump iputils-ping socat ethtool procps psmisc jq
 	python3 python3-zeep python3-scapy
 )
 
