@@ -115,6 +115,18 @@ static struct ivgmp_route *ivgmp_route_get(struct ivgmp_net *in,
 	return rhashtable_lookup(&in->table.routes, key, ivgmp_route_params);
 }
 
+/*
+ * Writers hold ivgmp_net.lock, which keeps routes alive but not the
+ * rhashtable's bucket arrays: a resize in the background frees those after
+ * a grace period, so writers look up under rcu_read_lock() too.
+ */
+static struct ivgmp_route *
+ivgmp_route_get_locked(struct ivgmp_net *in, const struct ivgmp_route_key *key)
+{
+	return rhashtable_lookup_fast(&in->table.routes, key,
+				      ivgmp_route_params);
+}
+
 struct ivgmp_route *ivgmp_route_lookup4(struct ivgmp_net *in, u32 vpn,
 					__be32 group, __be32 source,
 					u32 origin)
@@ -160,7 +172,7 @@ struct ivgmp_route *ivgmp_route_lookup6(struct ivgmp_net *in, u32 vpn,
 struct ivgmp_route *ivgmp_route_find(struct ivgmp_net *in,
 				     const struct ivgmp_route_key *key)
 {
-	return ivgmp_route_get(in, key);
+	return ivgmp_route_get_locked(in, key);
 }
 
 /* ---- Sites ---- */
@@ -476,7 +488,7 @@ int ivgmp_route_add(struct ivgmp_net *in, const struct ivgmp_route_spec *spec,
 		return -ENOENT;
 	}
 
-	r = ivgmp_route_get(in, &spec->key);
+	r = ivgmp_route_get_locked(in, &spec->key);
 	if (r) {
 		if (nlflags & NLM_F_EXCL || !(nlflags & NLM_F_REPLACE)) {
 			NL_SET_ERR_MSG(extack, "route exists");
@@ -559,7 +571,7 @@ int ivgmp_route_del(struct ivgmp_net *in, const struct ivgmp_route_key *key,
 	struct ivgmp_route *r;
 
 	lockdep_assert_held(&in->lock);
-	r = ivgmp_route_get(in, key);
+	r = ivgmp_route_get_locked(in, key);
 	if (!r) {
 		NL_SET_ERR_MSG(extack, "no such route");
 		return -ENOENT;

@@ -166,7 +166,7 @@ int ivgmp_route_add(struct ivgmp_net *in, const struct ivgmp_route_spec *spec,
 		    u16 nlflags, struct netlink_ext_ack *extack);
 int ivgmp_route_del(struct ivgmp_net *in, const struct ivgmp_route_key *key,
 		    struct netlink_ext_ack *extack);
-/* Exact-key lookup (no (*,G) fallback), for GET_ROUTE doit; RCU or lock. */
+/* Exact-key lookup (no (*,G) fallback), for GET_ROUTE doit; under lock. */
 struct ivgmp_route *ivgmp_route_find(struct ivgmp_net *in,
 				     const struct ivgmp_route_key *key);
 void ivgmp_table_flush(struct ivgmp_net *in, u32 what);
