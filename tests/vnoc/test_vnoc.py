@@ -454,6 +454,87 @@ def test_plain_http_only_on_loopback():
            'loopback' in p.stderr, p.stderr)
 
 
+def test_crash_keeps_acknowledged_joins():
+    # concurrent joins share commits; every acknowledged one must survive
+    # a kill -9 right after the replies
+    acked = []
+    lock = threading.Lock()
+
+    def worker(site, base):
+        svc = service('site%d' % site)
+        for k in range(10):
+            g = '239.50.%d.%d' % (base, k + 1)
+            if svc.JoinGroup(vpn=1, group=g, role='receiver').result == 'accepted':
+                with lock:
+                    acked.append((site, g))
+    ths = [threading.Thread(target=worker, args=(i % 5 + 1, i)) for i in range(8)]
+    for t in ths:
+        t.start()
+    for t in ths:
+        t.join(60)
+    server.proc.kill()          # SIGKILL our child: no shutdown code runs
+    server.proc.wait(10)
+    server.log.close()
+    server.start()
+    have = set()
+    for g in service('admin').GroupList(vpn=1):
+        for m in g.member:
+            if m.role == 'receiver':
+                have.add((m.site, g.group))
+    missing = [a for a in acked if a not in have]
+    result('crash_keeps_acknowledged_joins', len(acked) == 80 and not missing,
+           'acked %d missing %r' % (len(acked), missing[:5]))
+
+
+def test_max_connections():
+    port = PORT + 3
+    conf = os.path.join(WORK, 'small.conf')
+    with open(CONF) as f, open(conf, 'w') as o:
+        for line in f:
+            if not line.startswith(('port', 'database', 'max-connections')):
+                o.write(line)
+        o.write('port = %d\ndatabase = %s\nmax-connections = 3\n'
+                % (port, os.path.join(WORK, 'small.db')))
+    log = open(os.path.join(WORK, 'small.log'), 'w')
+    p = subprocess.Popen([VNOC, '-c', conf], stdout=log, stderr=log)
+    try:
+        for _ in range(200):
+            try:
+                socket.create_connection(('127.0.0.1', port), 0.2).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        time.sleep(0.3)     # let the probe's connection thread end
+        ctx = ssl.create_default_context(cafile=os.path.join(PKI, 'ca.crt'))
+        ctx.load_cert_chain(os.path.join(PKI, 'site1.crt'),
+                            os.path.join(PKI, 'site1.key'))
+
+        def conn():
+            s = ctx.wrap_socket(socket.create_connection(('127.0.0.1', port), 5),
+                                server_hostname='127.0.0.1')
+            return s
+        held = [conn() for _ in range(3)]
+        try:
+            extra = conn()
+            extra.sendall(b'GET /?wsdl HTTP/1.1\r\nHost: x\r\n\r\n')
+            refused = not extra.recv(100)
+        except (ssl.SSLError, OSError):
+            refused = True
+        held.pop().close()
+        time.sleep(0.5)
+        again = requests.Session()
+        again.verify = os.path.join(PKI, 'ca.crt')
+        again.cert = (os.path.join(PKI, 'site1.crt'), os.path.join(PKI, 'site1.key'))
+        ok = again.get('https://127.0.0.1:%d/?wsdl' % port, timeout=10).status_code == 200
+        for h in held:
+            h.close()
+        result('max_connections', refused and ok, 'refused %s then ok %s' % (refused, ok))
+    finally:
+        p.terminate()
+        p.wait(15)
+        log.close()
+
+
 def test_daemon_mode():
     pidfile = os.path.join(WORK, 'daemon.pid')
     port = PORT + 2
@@ -546,6 +627,8 @@ longpoll-max = 60
                   test_deep_nesting_fault, test_bad_arguments_fault,
                   test_many_longpolls_do_not_block,
                   test_plain_http_only_on_loopback, test_daemon_mode,
+                  test_max_connections,
+                  test_crash_keeps_acknowledged_joins,
                   test_restart_keeps_everything):
             run_test(t)
     finally:
