@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Accounting: deltas, the spool across restarts, retries and refusals. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "usage.h"
+
+#define LOCAL 1
+
+static char path[64];
+static struct usage U;
+static struct table T;
+static struct ivgmp_nexthop_info nh[2];
+
+/* route 0: local origin, next hops 2 and 3; route 1: from site 2 */
+static void counters(uint64_t tx, uint64_t nh2, uint64_t nh3, uint64_t rx)
+{
+	static struct ivgmp_route_info r[2];
+
+	memset(r, 0, sizeof(r));
+	r[0].vpn = 1;
+	addr_parse("239.1.1.1", AF_INET, &r[0].group);
+	r[0].origin = LOCAL;
+	r[0].stats.tx_packets = tx;
+	r[0].stats.tx_bytes = tx * 100;
+	nh[0].site = 2;
+	nh[0].stats.tx_packets = nh2;
+	nh[0].stats.tx_bytes = nh2 * 100;
+	nh[1].site = 3;
+	nh[1].stats.tx_packets = nh3;
+	nh[1].stats.tx_bytes = nh3 * 100;
+	r[0].nexthops = nh;
+	r[0].n_nexthops = 2;
+	r[1].vpn = 1;
+	addr_parse("239.1.1.2", AF_INET, &r[1].group);
+	r[1].origin = 2;
+	r[1].flags = IVGMP_ROUTE_F_DELIVER_LOCAL;
+	r[1].stats.rx_packets = rx;
+	r[1].stats.rx_bytes = rx * 10;
+	T.routes = r;
+	T.nroutes = 2;
+}
+
+static int setup(void **s)
+{
+	snprintf(path, sizeof(path), "/tmp/ivgmp-usage-test.%d", getpid());
+	unlink(path);
+	assert_int_equal(usage_init(&U, path), 0);
+	return 0;
+}
+
+static int teardown(void **s)
+{
+	char p[80];
+
+	usage_fini(&U);
+	unlink(path);
+	snprintf(p, sizeof(p), "%s.corrupt", path);
+	unlink(p);
+	return 0;
+}
+
+static const struct urec *find(const struct ureport *p, const char *g)
+{
+	struct ivgmp_addr a;
+	uint32_t i;
+
+	addr_parse(g, AF_INET, &a);
+	for (i = 0; i < p->nrec; i++)
+		if (addr_equal(&p->rec[i].group, &a))
+			return &p->rec[i];
+	return NULL;
+}
+
+static void t_first_report_and_delta(void **s)
+{
+	struct ureport *p;
+	const struct urec *r;
+
+	counters(10, 10, 10, 5);
+	assert_int_equal(usage_collect(&U, &T, LOCAL), 0);
+	p = usage_next(&U, 0);
+	assert_non_null(p);
+	assert_int_equal(p->seq, 1);
+	r = find(p, "239.1.1.1");
+	assert_int_equal(r->packets, 10);	/* local origin: tx */
+	assert_int_equal(r->bytes, 1000);
+	assert_int_equal(r->nnh, 2);
+	r = find(p, "239.1.1.2");
+	assert_int_equal(r->packets, 5);	/* remote origin: rx */
+	usage_done(&U, 1, USAGE_ACKED, 0, NULL);
+	assert_null(U.pending);
+
+	/* only what happened since the last report */
+	counters(15, 12, 13, 5);
+	assert_int_equal(usage_collect(&U, &T, LOCAL), 0);
+	p = usage_next(&U, 0);
+	assert_int_equal(p->seq, 2);
+	assert_int_equal(p->nrec, 1);	/* the idle route is left out */
+	r = find(p, "239.1.1.1");
+	assert_int_equal(r->packets, 5);
+	assert_int_equal(r->nh[0].packets + r->nh[1].packets, 5);
+}
+
+static void t_survives_restart(void **s)
+{
+	struct ureport *p;
+
+	counters(10, 10, 10, 5);
+	usage_collect(&U, &T, LOCAL);
+	p = usage_next(&U, 0);	/* sent ... and the agent dies */
+	assert_int_equal(p->seq, 1);
+	usage_fini(&U);
+
+	assert_int_equal(usage_init(&U, path), 0);
+	p = usage_next(&U, 0);
+	assert_non_null(p);
+	assert_int_equal(p->seq, 1);	/* same seq: the VNOC dedups it */
+	assert_int_equal(find(p, "239.1.1.1")->packets, 10);
+	usage_done(&U, 1, USAGE_ACKED, 0, NULL);
+
+	/* the baseline survived too: nothing is counted twice */
+	counters(11, 11, 10, 5);
+	usage_collect(&U, &T, LOCAL);
+	p = usage_next(&U, 0);
+	assert_int_equal(p->seq, 2);
+	assert_int_equal(find(p, "239.1.1.1")->packets, 1);
+}
+
+static void t_outage_folds_unsent(void **s)
+{
+	struct ureport *p;
+
+	counters(10, 10, 10, 0);
+	usage_collect(&U, &T, LOCAL);
+	p = usage_next(&U, 1000);
+	usage_done(&U, p->seq, USAGE_FAILED, 1000, NULL);
+	/* attempted reports are frozen; later counts go into a new one ... */
+	counters(20, 20, 10, 0);
+	usage_collect(&U, &T, LOCAL);
+	counters(30, 30, 10, 0);
+	usage_collect(&U, &T, LOCAL);
+	/* ... which keeps growing while it is not sent */
+	assert_non_null(U.pending->next);
+	assert_null(U.pending->next->next);
+	assert_int_equal(find(U.pending->next, "239.1.1.1")->packets, 20);
+	/* retried after a backoff, in order */
+	assert_null(usage_next(&U, 1000));
+	p = usage_next(&U, 100000);
+	assert_int_equal(p->seq, 1);
+	usage_done(&U, 1, USAGE_ACKED, 100000, NULL);
+	p = usage_next(&U, 100000);
+	assert_int_equal(p->seq, 2);
+}
+
+static bool only_first(const struct urec *r)
+{
+	return r->origin == LOCAL;
+}
+
+static void t_refused(void **s)
+{
+	struct ureport *p;
+
+	counters(10, 10, 10, 5);
+	usage_collect(&U, &T, LOCAL);
+	p = usage_next(&U, 0);
+	/* the remote route left the view: retried without it */
+	usage_done(&U, p->seq, USAGE_REFUSED, 0, only_first);
+	p = usage_next(&U, 0);
+	assert_non_null(p);
+	assert_int_equal(p->nrec, 1);
+	/* refused again: dropped, not retried forever */
+	usage_done(&U, p->seq, USAGE_REFUSED, 0, only_first);
+	assert_null(U.pending);
+	assert_int_equal(U.dropped, 1);
+}
+
+static void t_deleted_route_final_counts(void **s)
+{
+	struct ureport *p;
+
+	counters(10, 10, 10, 5);
+	usage_collect(&U, &T, LOCAL);
+	usage_done(&U, usage_next(&U, 0)->seq, USAGE_ACKED, 0, NULL);
+	/* the route is deleted with 4 packets not reported yet */
+	counters(14, 14, 10, 5);
+	usage_final(&U, &T.routes[0], LOCAL);
+	T.nroutes = 1;
+	T.routes = &T.routes[1];
+	usage_collect(&U, &T, LOCAL);
+	p = usage_next(&U, 0);
+	assert_non_null(p);
+	assert_int_equal(find(p, "239.1.1.1")->packets, 4);
+}
+
+static void t_counter_reset(void **s)
+{
+	counters(100, 100, 0, 0);
+	usage_collect(&U, &T, LOCAL);
+	usage_done(&U, usage_next(&U, 0)->seq, USAGE_ACKED, 0, NULL);
+	/* module reloaded: counters start again from 0 */
+	counters(7, 7, 0, 0);
+	usage_collect(&U, &T, LOCAL);
+	assert_int_equal(find(usage_next(&U, 0), "239.1.1.1")->packets, 7);
+}
+
+static void t_corrupt_spool(void **s)
+{
+	FILE *f;
+	char p[80];
+
+	usage_fini(&U);
+	f = fopen(path, "w");
+	fputs("ivgmp-usage 1\nseq 9\nbase 1 239.1.1.1 * 1 5 5 0\n", f);
+	fclose(f);	/* no "end": cut short */
+	assert_int_equal(usage_init(&U, path), -EINVAL);
+	snprintf(p, sizeof(p), "%s.corrupt", path);
+	assert_int_equal(access(p, F_OK), 0);	/* kept for a human */
+	assert_int_equal(U.next_seq, 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(t_first_report_and_delta, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_survives_restart, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_outage_folds_unsent, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_deleted_route_final_counts, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_counter_reset, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_corrupt_spool, setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("agent-usage", tests, NULL, NULL);
+}
