@@ -415,6 +415,16 @@ def test_deep_nesting_fault():
             '</a>' * depth + '</vnoc:GetState>')).encode())
 
 
+def test_dtd_entities_fault():
+    # "billion laughs": no DTD is ever processed
+    dtd = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+           + ''.join('<!ENTITY lol%d "%s">' % (i, ('&lol%d;' % (i - 1) if i else '&lol;') * 10)
+                     for i in range(9)) + ']>')
+    body = dtd + (ENV % '<vnoc:JoinGroup><vpn>1</vpn><group>&lol8;</group>'
+                  '<role>receiver</role></vnoc:JoinGroup>').split('?>', 1)[1]
+    hostile('dtd_entities_fault', body.encode())
+
+
 def test_bad_arguments_fault():
     s1 = service('site1')
     f1 = fault_of(s1.JoinGroup, vpn=1, group='10.0.0.1', role='sender')
@@ -624,7 +634,8 @@ longpoll-max = 60
                   test_report_retry_not_double_counted,
                   test_malformed_xml_fault, test_huge_document_fault,
                   test_huge_chunked_fault,
-                  test_deep_nesting_fault, test_bad_arguments_fault,
+                  test_deep_nesting_fault, test_dtd_entities_fault,
+                  test_bad_arguments_fault,
                   test_many_longpolls_do_not_block,
                   test_plain_http_only_on_loopback, test_daemon_mode,
                   test_max_connections,
