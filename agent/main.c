@@ -30,12 +30,13 @@ static uint64_t lan_retry_at, usage_at;
 static void usage_exit(void)
 {
 	fprintf(stderr,
-		"usage: ivgmp-agent [-dFKv] [-f config] [-s control-socket]\n"
+		"usage: ivgmp-agent [-dFKnv] [-f config] [-s control-socket]\n"
 		"                   [-p pidfile] [-S usage-spool]\n"
 		"       ivgmp-agent [-s control-socket] status\n"
 		"  -d  stay in the foreground and log to stderr\n"
 		"  -F  flush the kernel table on exit (default: leave it)\n"
 		"  -K  run without the ivgmp kernel module (testing)\n"
+		"  -n  check the configuration file and exit\n"
 		"  -v  verbose (debug) logging\n");
 	exit(2);
 }
@@ -232,13 +233,16 @@ static int write_pidfile(const char *path)
 
 int main(int argc, char **argv)
 {
-	bool foreground = false;
+	bool foreground = false, check_only = false;
 	int verbose = 0, ch, err;
 	unsigned int i;
 
 	config_defaults(&agent->cfg);
-	while ((ch = getopt(argc, argv, "dFKvf:s:p:S:h")) != -1) {
+	while ((ch = getopt(argc, argv, "dFKnvf:s:p:S:h")) != -1) {
 		switch (ch) {
+		case 'n':
+			check_only = true;
+			break;
 		case 'd':
 			foreground = true;
 			break;
@@ -280,6 +284,10 @@ int main(int argc, char **argv)
 		return 1;
 	if (!agent->cfg.nlans)
 		fatalx("%s: no LAN interface ([site] lan = ...)", conf_path);
+	if (check_only) {
+		printf("%s: OK\n", conf_path);
+		return 0;
+	}
 	ctl_path = ctl_path ? ctl_path : agent->cfg.file_ctl ?
 		   agent->cfg.file_ctl : AGENT_DEFAULT_CTL;
 	pid_path = pid_path ? pid_path : agent->cfg.file_pid ?
