@@ -288,6 +288,7 @@ static int add_topo(struct route_buf *rb, const struct vnoc_group *g,
 		}
 		r->origin = origin;
 		r->parent = e->parent;
+		r->depth = e->depth;
 		r->deliver_local = e->deliver_local;
 		r->nnexthops = e->nnexthops;
 		r->nexthops = e->nexthops;	/* moved */
@@ -325,12 +326,41 @@ static bool member_permitted(const struct vnoc_state *st,
 				   g->vpn, &g->group, m->role);
 }
 
+/* Where each site was in the current routes of (origin, source) of g:
+ * hints that keep the next computation close to this one. */
+static int make_hints(const struct vnoc_group *g, uint32_t origin,
+		      const struct vnoc_addr *source,
+		      struct vnoc_topo_hint **out, size_t *n)
+{
+	size_t i;
+
+	*n = 0;
+	free(*out);
+	*out = calloc(g->nroutes + 1, sizeof(**out));
+	if (!*out)
+		return -ENOMEM;
+	/* g->routes is sorted by site first: the hints come out sorted. */
+	for (i = 0; i < g->nroutes; i++) {
+		const struct vnoc_route *r = &g->routes[i];
+
+		if (r->origin != origin || r->site == origin ||
+		    r->has_source != !!source ||
+		    (source && vnoc_addr_cmp(&r->source, source)))
+			continue;
+		(*out)[(*n)++] = (struct vnoc_topo_hint){
+			.site = r->site, .parent = r->parent, .depth = r->depth,
+		};
+	}
+	return 0;
+}
+
 static int compute_group(struct vnoc_state *st, struct vnoc_group *g,
 			 struct route_buf *rb)
 {
 	struct vnoc_topo_params p = st->params;
 	enum vnoc_mode mode = vnoc_mode_of(st, g->vpn, &g->group);
 	const struct vnoc_member **ssm = NULL;
+	struct vnoc_topo_hint *hints = NULL;
 	uint32_t *recv = NULL, *asm_recv = NULL;
 	size_t nasm = 0, nssm = 0, i, j, k;
 	int err = -ENOMEM;
@@ -358,6 +388,12 @@ static int compute_group(struct vnoc_state *st, struct vnoc_group *g,
 
 		if (s->role != VNOC_ROLE_SENDER || !member_permitted(st, g, s))
 			continue;
+		if (mode != VNOC_MODE_STAR) {
+			err = make_hints(g, s->site, NULL, &hints, &p.nhints);
+			if (err)
+				goto out;
+			p.hints = hints;
+		}
 		err = vnoc_topo_compute(mode, s->site, asm_recv, nasm,
 					st->relays, st->nrelays, &p, &t);
 		if (err)
@@ -379,6 +415,13 @@ static int compute_group(struct vnoc_state *st, struct vnoc_group *g,
 					recv[n++] = ssm[k]->site;
 			if (n == nasm)
 				continue;
+			if (mode != VNOC_MODE_STAR) {
+				err = make_hints(g, s->site, &s->sources[j],
+						 &hints, &p.nhints);
+				if (err)
+					goto out;
+				p.hints = hints;
+			}
 			err = vnoc_topo_compute(mode, s->site, recv, n,
 						st->relays, st->nrelays, &p,
 						&t);
@@ -393,6 +436,7 @@ static int compute_group(struct vnoc_state *st, struct vnoc_group *g,
 	}
 	err = 0;
 out:
+	free(hints);
 	free(ssm);
 	free(asm_recv);
 	free(recv);

@@ -54,6 +54,7 @@ struct vnoc_route {
 	struct vnoc_addr source;
 	uint32_t origin;
 	uint32_t parent;	/* site it receives from; 0 at the origin */
+	unsigned depth;		/* hops from the origin */
 	bool deliver_local;
 	unsigned nnexthops;
 	uint32_t *nexthops;

@@ -62,7 +62,61 @@ struct build {
 	struct node *nodes;
 	size_t cap;
 	size_t nnodes;		/* nodes initialised (entries ever added) */
+	/* site -> entry index + 1, open addressing (0 = empty slot) */
+	uint32_t *map_key;
+	size_t *map_val;
+	size_t map_mask;
 };
+
+static size_t map_slot(const struct build *b, uint32_t site)
+{
+	size_t i = (site * 2654435761u) & b->map_mask;
+
+	while (b->map_key[i] && b->map_key[i] != site)
+		i = (i + 1) & b->map_mask;
+	return i;
+}
+
+/* Entry index of a placed site, or -1. */
+static long placed_at(const struct build *b, uint32_t site)
+{
+	size_t i;
+
+	if (!b->map_key)
+		return -1;
+	i = map_slot(b, site);
+	return b->map_key[i] ? (long)b->map_val[i] : -1;
+}
+
+static int map_init(struct build *b, size_t n)
+{
+	size_t cap = 16;
+
+	while (cap < 2 * n + 2)
+		cap *= 2;
+	b->map_key = calloc(cap, sizeof(*b->map_key));
+	b->map_val = calloc(cap, sizeof(*b->map_val));
+	b->map_mask = cap - 1;
+	return b->map_key && b->map_val ? 0 : -ENOMEM;
+}
+
+static const struct vnoc_topo_hint *hint_of(const struct vnoc_topo_params *p,
+					    uint32_t site)
+{
+	size_t lo = 0, hi = p->nhints;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (p->hints[mid].site == site)
+			return &p->hints[mid];
+		if (p->hints[mid].site < site)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
 
 static int add_entry(struct build *b, uint32_t site, bool deliver,
 		     size_t parent, unsigned depth, size_t *idx)
@@ -84,6 +138,12 @@ static int add_entry(struct build *b, uint32_t site, bool deliver,
 	}
 	*idx = b->t->n++;
 	b->nnodes = b->t->n;
+	if (b->map_key) {
+		size_t m = map_slot(b, site);
+
+		b->map_key[m] = site;
+		b->map_val[m] = *idx;
+	}
 	e = &b->t->e[*idx];
 	memset(e, 0, sizeof(*e));
 	memset(&b->nodes[*idx], 0, sizeof(b->nodes[*idx]));
@@ -153,6 +213,36 @@ static int cmp_relay_fanout(const void *a, const void *b)
 	return x->site < y->site ? -1 : x->site > y->site;
 }
 
+/* Where relays were before (by depth, unknown last) comes first, so their
+ * previous parents are placed before them; then by fan-out. */
+static const struct vnoc_topo_params *sort_params;
+
+static int cmp_relay_hinted(const void *a, const void *b)
+{
+	const struct vnoc_relay *x = *(const struct vnoc_relay * const *)a;
+	const struct vnoc_relay *y = *(const struct vnoc_relay * const *)b;
+	const struct vnoc_topo_hint *hx = hint_of(sort_params, x->site);
+	const struct vnoc_topo_hint *hy = hint_of(sort_params, y->site);
+	unsigned dx = hx ? hx->depth : ~0U, dy = hy ? hy->depth : ~0U;
+
+	if (dx != dy)
+		return dx < dy ? -1 : 1;
+	return cmp_relay_fanout(a, b);
+}
+
+static void sort_relays(const struct vnoc_relay **r, size_t n,
+			const struct vnoc_topo_params *p)
+{
+	if (!p->nhints) {
+		qsort(r, n, sizeof(*r), cmp_relay_fanout);
+		return;
+	}
+	/* qsort has no context argument; the state is single-threaded. */
+	sort_params = p;
+	qsort(r, n, sizeof(*r), cmp_relay_hinted);
+	sort_params = NULL;
+}
+
 /* Breadth-first queue of nodes with open slots. */
 struct queue {
 	size_t *v;
@@ -173,11 +263,29 @@ static size_t take_slot(struct build *b, struct queue *q, size_t origin)
 	return q->v[q->head];
 }
 
+/* The previous parent of site, if it is placed and has a free slot. */
+static long hinted_slot(struct build *b, struct queue *q, uint32_t site,
+			const struct vnoc_topo_params *p)
+{
+	const struct vnoc_topo_hint *h = hint_of(p, site);
+	long pi;
+
+	if (!h)
+		return -1;
+	pi = placed_at(b, h->parent);
+	if (pi < 0 || !b->nodes[pi].free)
+		return -1;
+	b->nodes[pi].free--;
+	q->slots--;
+	return pi;
+}
+
 static int place(struct build *b, struct queue *q, uint32_t site,
 		 bool deliver, const struct vnoc_relay *r,
 		 const struct vnoc_topo_params *p, size_t *idx)
 {
-	size_t parent = take_slot(b, q, 0);
+	long hinted = hinted_slot(b, q, site, p);
+	size_t parent = hinted >= 0 ? (size_t)hinted : take_slot(b, q, 0);
 	unsigned depth = b->t->e[parent].depth + 1;
 	int err;
 
@@ -200,6 +308,7 @@ static int build_tree(struct build *b, uint32_t origin,
 	const struct vnoc_relay **rr = NULL, **nr = NULL;
 	size_t nrr = 0, nnr = 0, i, idx, left = nrecv;
 	struct queue q = { 0 };
+	int pass;
 	int err = -ENOMEM;
 
 	rr = calloc(nrelays + 1, sizeof(*rr));
@@ -215,8 +324,8 @@ static int build_tree(struct build *b, uint32_t origin,
 		else
 			nr[nnr++] = &relays[i];
 	}
-	qsort(rr, nrr, sizeof(*rr), cmp_relay_fanout);
-	qsort(nr, nnr, sizeof(*nr), cmp_relay_fanout);
+	sort_relays(rr, nrr, p);
+	sort_relays(nr, nnr, p);
 
 	b->nodes[0].free = p->max_depth ?
 		fanout_of(find_relay(relays, nrelays, origin), p) : 0;
@@ -242,15 +351,27 @@ static int build_tree(struct build *b, uint32_t origin,
 		if (err)
 			goto out;
 	}
-	for (i = 0; i < nrecv; i++) {
-		const struct vnoc_relay *r = find_relay(relays, nrelays,
-							 recv[i]);
+	/* Receivers back under their previous parents first, then the rest
+	 * breadth-first. */
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < nrecv; i++) {
+			const struct vnoc_relay *r = find_relay(relays, nrelays,
+								 recv[i]);
+			const struct vnoc_topo_hint *h;
+			long pi;
 
-		if (r && r->relay)
-			continue;	/* placed above */
-		err = place(b, &q, recv[i], true, NULL, p, &idx);
-		if (err)
-			goto out;
+			if ((r && r->relay) || placed_at(b, recv[i]) >= 0)
+				continue;	/* placed already */
+			if (!pass) {
+				h = hint_of(p, recv[i]);
+				pi = h ? placed_at(b, h->parent) : -1;
+				if (pi < 0 || !b->nodes[pi].free)
+					continue;
+			}
+			err = place(b, &q, recv[i], true, NULL, p, &idx);
+			if (err)
+				goto out;
+		}
 	}
 	err = 0;
 out:
@@ -309,6 +430,22 @@ static int build_reflector(struct build *b, uint32_t origin,
 		left[nchosen++] = fanout_of(rf, p);
 		cap += fanout_of(rf, p);
 	}
+	/* Receivers stay with their previous reflector while it has room. */
+	for (i = 0; i < nrecv && !err && p->nhints; i++) {
+		const struct vnoc_topo_hint *h = hint_of(p, recv[i]);
+		size_t k;
+
+		if (placed[i] || !h)
+			continue;
+		for (k = 0; k < nchosen; k++)
+			if (b->t->e[chosen[k]].site == h->parent && left[k])
+				break;
+		if (k == nchosen)
+			continue;
+		left[k]--;
+		placed[i] = true;
+		err = add_entry(b, recv[i], true, chosen[k], 2, &idx);
+	}
 	for (i = 0; i < nrecv && !err; i++) {
 		if (placed[i])
 			continue;
@@ -364,6 +501,9 @@ static int finish(struct build *b)
 			if (!b->nodes[n->kids[j]].removed)
 				e->nexthops[e->nnexthops++] =
 					t->e[n->kids[j]].site;
+		/* Canonical order: placement order is no change of route. */
+		qsort(e->nexthops, e->nnexthops, sizeof(*e->nexthops),
+		      cmp_u32);
 	}
 	for (i = 0, k = 0; i < t->n; i++) {
 		if (b->nodes[i].removed)
@@ -381,6 +521,8 @@ static void build_free(struct build *b)
 	for (i = 0; i < b->nnodes; i++)
 		free(b->nodes[i].kids);
 	free(b->nodes);
+	free(b->map_key);
+	free(b->map_val);
 }
 
 int vnoc_topo_compute(enum vnoc_mode mode, uint32_t origin,
@@ -402,6 +544,11 @@ int vnoc_topo_compute(enum vnoc_mode mode, uint32_t origin,
 			recv[nrecv++] = receivers[i];
 	qsort(recv, nrecv, sizeof(*recv), cmp_u32);
 
+	if (mode != VNOC_MODE_STAR) {
+		err = map_init(&b, nrecv + nrelays + 1);
+		if (err)
+			goto out;
+	}
 	err = add_entry(&b, origin, false, 0, 0, &idx);
 	if (err)
 		goto out;

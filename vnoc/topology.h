@@ -16,10 +16,21 @@ struct vnoc_relay {
 	unsigned fanout;	/* 0: vnoc_topo_params.default_fanout */
 };
 
+/* Where a site was in the previous computation of the same distribution:
+ * the tree and reflector modes keep sites there when the bounds allow, so a
+ * join or leave changes few sites' routes instead of reshuffling. */
+struct vnoc_topo_hint {
+	uint32_t site;
+	uint32_t parent;
+	unsigned depth;
+};
+
 struct vnoc_topo_params {
 	unsigned default_fanout;	/* origin and relays without a limit */
 	unsigned max_depth;		/* tree: hops from origin to any site */
 	uint32_t seed;			/* spreads groups over reflectors */
+	const struct vnoc_topo_hint *hints;	/* sorted by site, or NULL */
+	size_t nhints;
 };
 
 /* One site's part of the distribution: maps onto one kernel route. */

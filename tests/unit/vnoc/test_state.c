@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "state.h"
 
@@ -264,6 +265,81 @@ static void test_modes(void **state)
 	assert_int_equal(route(st, 1, "239.9.9.9", 1)->nnexthops, 1);
 }
 
+static void test_reflector_stable(void **state)
+{
+	struct vnoc_state *st = *state;
+	struct vnoc_addr g = A("239.9.9.8");
+
+	/* reflectors 5 and 6 take two receivers each */
+	assert_int_equal(vnoc_relay_set(st, 5, false, true, 2), 0);
+	assert_int_equal(vnoc_relay_set(st, 6, false, true, 2), 0);
+	assert_int_equal(vnoc_mode_set(st, 1, &g, VNOC_MODE_REFLECTOR), 0);
+	assert_int_equal(join(st, 1, "239.9.9.8", VNOC_ROLE_SENDER), 0);
+	assert_int_equal(join(st, 4, "239.9.9.8", VNOC_ROLE_RECEIVER), 0);
+	assert_int_equal(join(st, 3, "239.9.9.8", VNOC_ROLE_RECEIVER), 0);
+	/* 2 sorts before 3 and 4 but must not push them to other reflectors */
+	assert_int_equal(join(st, 2, "239.9.9.8", VNOC_ROLE_RECEIVER), 0);
+	assert_true(st->nchanged <= 3);	/* 2, its reflector, the origin */
+	assert_non_null(route(st, 2, "239.9.9.8", 1));
+	assert_true(route(st, 5, "239.9.9.8", 1)->nnexthops <= 2);
+}
+
+static void test_10k_sites_one_group(void **state)
+{
+	enum { N = 10000 };
+	struct vnoc_topo_params p = { .default_fanout = 16, .max_depth = 4 };
+	struct vnoc_policy pol = { .vpn = 1, .roles = VNOC_POLICY_SEND |
+				   VNOC_POLICY_RECEIVE };
+	struct vnoc_addr g = A("239.10.0.1");
+	struct vnoc_state st;
+	struct timespec a, b;
+	char name[32], addr[32];
+	uint32_t i;
+	double ms;
+
+	vnoc_state_init(&st, &p);
+	st.loading = true;
+	for (i = 1; i <= N; i++) {
+		snprintf(name, sizeof(name), "s%u", i);
+		snprintf(addr, sizeof(addr), "10.%u.%u.%u", i >> 16,
+			 (i >> 8) & 255, i & 255);
+		assert_int_equal(vnoc_site_add(&st, i, name, addr, 4789, NULL), 0);
+		if (i % 10 == 0)
+			assert_int_equal(vnoc_relay_set(&st, i, true, false, 16), 0);
+	}
+	assert_int_equal(vnoc_prefix_parse("239.0.0.0/8", &pol.prefix, &pol.plen), 0);
+	assert_int_equal(vnoc_policy_add(&st, &pol), 0);
+	assert_int_equal(vnoc_mode_set(&st, 1, NULL, VNOC_MODE_TREE), 0);
+	for (i = 2; i < N; i++)
+		assert_int_equal(vnoc_join(&st, i, 1, &g, VNOC_ROLE_RECEIVER,
+					   NULL, 0), 0);
+	st.loading = false;
+	assert_int_equal(vnoc_state_recompute_all(&st), 0);
+
+	/* the sender's join: one tree over 9998 receivers, every view changes */
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	assert_int_equal(vnoc_join(&st, 1, 1, &g, VNOC_ROLE_SENDER, NULL, 0), 0);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	ms = (b.tv_sec - a.tv_sec) * 1e3 + (b.tv_nsec - a.tv_nsec) / 1e6;
+	print_message("join recomputing a 10k-site tree: %.1f ms\n", ms);
+	assert_true(ms < 1000);
+	assert_int_equal(st.nchanged, N - 1);
+	assert_int_equal(vnoc_group_find(&st, 1, &g)->overflow, 0);
+	assert_true(vnoc_route_find(&st, 1, 1, &g, NULL, 1)->nnexthops <= 16);
+	/* one more receiver changes only itself and its parent, also when
+	 * its id sorts before most others */
+	assert_int_equal(vnoc_leave(&st, 3, 1, &g, VNOC_ROLE_RECEIVER), 1);
+	assert_true(st.nchanged <= 2);
+	assert_int_equal(vnoc_join(&st, 3, 1, &g, VNOC_ROLE_RECEIVER, NULL, 0), 0);
+	assert_int_equal(st.nchanged, 2);
+	/* a new relay moves a few sites, not thousands */
+	assert_int_equal(vnoc_join(&st, N, 1, &g, VNOC_ROLE_RECEIVER, NULL, 0), 0);
+	print_message("a new receiving relay changed %zu views\n", st.nchanged);
+	assert_true(st.nchanged <= 8);
+	assert_int_equal(vnoc_group_find(&st, 1, &g)->overflow, 0);
+	vnoc_state_free(&st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -274,6 +350,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ssm_routes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_site_update_wakes_peers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_modes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reflector_stable, setup, teardown),
+		cmocka_unit_test(test_10k_sites_one_group),
 	};
 
 	return cmocka_run_group_tests_name("vnoc_state", tests, NULL, NULL);
