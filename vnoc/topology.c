@@ -215,14 +215,12 @@ static int cmp_relay_fanout(const void *a, const void *b)
 
 /* Where relays were before (by depth, unknown last) comes first, so their
  * previous parents are placed before them; then by fan-out. */
-static const struct vnoc_topo_params *sort_params;
-
-static int cmp_relay_hinted(const void *a, const void *b)
+static int cmp_relay_hinted(const void *a, const void *b, void *arg)
 {
 	const struct vnoc_relay *x = *(const struct vnoc_relay * const *)a;
 	const struct vnoc_relay *y = *(const struct vnoc_relay * const *)b;
-	const struct vnoc_topo_hint *hx = hint_of(sort_params, x->site);
-	const struct vnoc_topo_hint *hy = hint_of(sort_params, y->site);
+	const struct vnoc_topo_hint *hx = hint_of(arg, x->site);
+	const struct vnoc_topo_hint *hy = hint_of(arg, y->site);
 	unsigned dx = hx ? hx->depth : ~0U, dy = hy ? hy->depth : ~0U;
 
 	if (dx != dy)
@@ -237,10 +235,7 @@ static void sort_relays(const struct vnoc_relay **r, size_t n,
 		qsort(r, n, sizeof(*r), cmp_relay_fanout);
 		return;
 	}
-	/* qsort has no context argument; the state is single-threaded. */
-	sort_params = p;
-	qsort(r, n, sizeof(*r), cmp_relay_hinted);
-	sort_params = NULL;
+	qsort_r(r, n, sizeof(*r), cmp_relay_hinted, (void *)p);
 }
 
 /* Breadth-first queue of nodes with open slots. */
