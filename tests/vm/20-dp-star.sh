@@ -32,25 +32,22 @@ topo_eq "star: B receives each packet once" "$(recv_stop B)" "$N $N"
 topo_eq "star: C receives each packet once" "$(recv_stop C)" "$N $N"
 topo_eq "star: D (not in the route) receives nothing" "$(recv_stop D)" "0 0"
 
-r=$(ivt A -j route show vpn 1 group $G origin 1)
 topo_eq "star: route tx_packets at A" \
-	"$(echo "$r" | topo_json "j[0]['stats']['tx_packets']")" $((2 * N))
-topo_eq "star: next hop B tx_packets" \
-	"$(echo "$r" | topo_json "[h['stats']['tx_packets'] for h in j[0]['nexthops'] if h['site'] == 2][0]")" $N
-topo_eq "star: next hop C tx_packets" \
-	"$(echo "$r" | topo_json "[h['stats']['tx_packets'] for h in j[0]['nexthops'] if h['site'] == 3][0]")" $N
+	"$(topo_route A $G 1 '.[0].stats.tx_packets')" $((2 * N))
+topo_eq "star: next hop B tx_packets" "$(topo_nh A $G 1 2 tx_packets)" $N
+topo_eq "star: next hop C tx_packets" "$(topo_nh A $G 1 3 tx_packets)" $N
 # Bytes count the inner packet: 20 IP + 8 UDP + 64 payload.
-topo_eq "star: next hop B tx_bytes" \
-	"$(echo "$r" | topo_json "[h['stats']['tx_bytes'] for h in j[0]['nexthops'] if h['site'] == 2][0]")" $((N * 92))
+topo_eq "star: next hop B tx_bytes" "$(topo_nh A $G 1 2 tx_bytes)" $((N * 92))
 topo_eq "star: B delivered" "$(topo_stat B delivered)" $N
 topo_eq "star: B rx_packets" "$(topo_stat B rx_packets)" $N
 topo_eq "star: B route rx_packets" \
-	"$(ivt B -j route show vpn 1 group $G origin 1 | topo_json "j[0]['stats']['rx_packets']")" $N
+	"$(topo_route B $G 1 '.[0].stats.rx_packets')" $N
 topo_eq "star: D saw no datagram" "$(topo_stat D rx_packets)" 0
 topo_eq "star: B sent nothing back" "$(topo_stat B tx_packets)" 0
 topo_eq "star: A received nothing back" "$(topo_stat A rx_packets)" 0
 topo_eq "star: site 2 at A tx_packets" \
-	"$(ivt A -j site show 2 | topo_json "(j[0] if isinstance(j, list) else j)['stats']['tx_packets']")" $N
+	"$(ivt A -j site show 2 |
+		topo_json '(if type == "array" then .[0] else . end).stats.tx_packets')" $N
 
 # Delete the route: no more copies, a NEW_SOURCE event for the agent.
 ivt A route del vpn 1 group $G origin 1

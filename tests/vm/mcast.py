@@ -8,8 +8,14 @@
   mcast.py send GROUP PORT IFNAME COUNT [--ttl N] [--size BYTES]
                 [--interval SECONDS]
       Send COUNT tagged datagrams to GROUP out of IFNAME.
-  mcast.py spoof SRC DST DPORT PAYLOAD_HEX
-      Send one IPv4 UDP datagram with a forged source address (raw socket).
+  mcast.py spoof SRC DST DPORT COUNT --vpn V --origin O --group G --source S
+      Send COUNT clear IVGMP datagrams from a forged IPv4 source address
+      (raw socket), each carrying a valid tagged multicast packet that a
+      receiver would count if it were ever delivered.
+  mcast.py echo IFNAME GROUP DURATION
+      A misbehaving LAN host: send every IPv4 frame for GROUP that arrives
+      on IFNAME straight back onto the LAN, unchanged, for DURATION seconds.
+      Prints how many it echoed.
 """
 import argparse
 import signal
@@ -19,6 +25,7 @@ import sys
 import time
 
 TAG = b"ivgmp-test "
+TOPO_RECV_PORT = 5000
 
 
 def family_of(group):
@@ -97,15 +104,47 @@ def csum(b):
     return ~s & 0xffff
 
 
+def ip4(src, dst, proto, payload, ttl=64):
+    h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(payload), 0, 0, ttl,
+                    proto, 0, socket.inet_aton(src), socket.inet_aton(dst))
+    return h[:10] + struct.pack("!H", csum(h)) + h[12:] + payload
+
+
 def spoof(a):
-    payload = bytes.fromhex(a.payload)
-    udp = struct.pack("!HHHH", a.dport, a.dport, 8 + len(payload), 0) + payload
-    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 0, 0, 64,
-                     socket.IPPROTO_UDP, 0, socket.inet_aton(a.src),
-                     socket.inet_aton(a.dst))
-    ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
+    inner_udp = TAG + b"spoof "
+    inner_udp = struct.pack("!HHHH", 4321, TOPO_RECV_PORT,
+                            8 + len(inner_udp), 0) + inner_udp
+    inner = ip4(a.source, a.group, socket.IPPROTO_UDP, inner_udp, ttl=16)
+    hdr = struct.pack("!BBHII", 0x10, 8, 0, a.vpn, a.origin)
+    payload = hdr + inner
+    udp = struct.pack("!HHHH", a.dport, a.dport, 8 + len(payload), 0)
+    pkt = ip4(a.src, a.dst, socket.IPPROTO_UDP, udp + payload)
     s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
-    s.sendto(ip + udp, (a.dst, 0))
+    for _ in range(a.count):
+        s.sendto(pkt, (a.dst, 0))
+
+
+def echo(a):
+    ETH_P_ALL = 3
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW,
+                      socket.htons(ETH_P_ALL))
+    s.bind((a.ifname, 0))
+    s.settimeout(0.2)
+    group = socket.inet_aton(a.group)
+    end = time.time() + a.duration
+    n = 0
+    while time.time() < end:
+        try:
+            frame, addr = s.recvfrom(65535)
+        except socket.timeout:
+            continue
+        if addr[2] == socket.PACKET_OUTGOING:
+            continue
+        if frame[12:14] != b"\x08\x00" or frame[30:34] != group:
+            continue
+        s.send(frame)
+        n += 1
+    print(n)
 
 
 def main():
@@ -128,9 +167,17 @@ def main():
     f.add_argument("src")
     f.add_argument("dst")
     f.add_argument("dport", type=int)
-    f.add_argument("payload")
+    f.add_argument("count", type=int)
+    f.add_argument("--vpn", type=int, default=1)
+    f.add_argument("--origin", type=int, default=1)
+    f.add_argument("--group", default="239.1.1.1")
+    f.add_argument("--source", default="10.0.1.2")
+    e = sub.add_parser("echo")
+    e.add_argument("ifname")
+    e.add_argument("group")
+    e.add_argument("duration", type=float)
     a = p.parse_args()
-    {"recv": recv, "send": send, "spoof": spoof}[a.cmd](a)
+    {"recv": recv, "send": send, "spoof": spoof, "echo": echo}[a.cmd](a)
     return 0
 
 

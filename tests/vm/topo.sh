@@ -55,19 +55,30 @@ ivt() {
 	ip netns exec "e$s" "$IVT" "$@"
 }
 
-# json FILTER: read JSON on stdin, print one value (python expression on j).
+# topo_json FILTER: one value from JSON on stdin (jq, it starts fast).
 topo_json() {
-	$PY -c 'import json,sys; j=json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"
+	jq -r "$1"
 }
 
-# drops SITE REASON: a drop counter, by ivgmptool's name for it.
+# topo_drops SITE REASON: a drop counter, by ivgmptool's name for it.
 topo_drops() {
-	ivt "$1" -j stats | topo_json "j['drops']['$2']"
+	ivt "$1" -j stats | topo_json ".drops[\"$2\"]"
 }
 
-# stat SITE COUNTER: a namespace counter (tx_packets, delivered, ...).
+# topo_stat SITE COUNTER: a namespace counter (tx_packets, delivered, ...).
 topo_stat() {
-	ivt "$1" -j stats | topo_json "j['stats']['$2']"
+	ivt "$1" -j stats | topo_json ".stats.$2"
+}
+
+# topo_route SITE GROUP ORIGIN FILTER: a value from one route's JSON.
+topo_route() {
+	ivt "$1" -j route show vpn 1 group "$2" origin "$3" | topo_json "$4"
+}
+
+# topo_nh SITE GROUP ORIGIN NEXTHOP COUNTER: a next hop's counter.
+topo_nh() {
+	topo_route "$1" "$2" "$3" \
+		".[0].nexthops[] | select(.site == $4) | .stats.$5"
 }
 
 topo_cleanup() {
@@ -143,7 +154,10 @@ topo_config() {
 }
 
 topo_load() {
-	modprobe -a veth udp_tunnel ip6_udp_tunnel esp4 esp6 xfrm_user || return 1
+	# The guest's usermode modprobe cannot see the chrooted root, so
+	# nothing autoloads: load what veths and ESP (AES-GCM) need here.
+	modprobe -a veth udp_tunnel ip6_udp_tunnel esp4 esp6 xfrm_user \
+		gcm ghash-generic ctr seqiv echainiv || return 1
 	lsmod | grep -q "^ivgmp " || insmod "$IVGMP_KO"
 }
 
@@ -189,7 +203,7 @@ recv_start() {
 	ip netns exec "h$s" $PY "$MCAST" recv "$group" "$TOPO_RECV_PORT" eth0 \
 		"$TOPO_OUT/$name" &
 	TOPO_PIDS="${TOPO_PIDS:-} $!"
-	eval "TOPO_PID_$name=$!"
+	eval "TOPO_PID_${name//[^A-Za-z0-9_]/_}=$!"
 	for n in $(seq 100); do
 		[ -e "$TOPO_OUT/$name.ready" ] && return 0
 		sleep 0.1
@@ -198,12 +212,16 @@ recv_start() {
 	return 1
 }
 
-# recv_stop NAME: stop a receiver, print "<total> <unique>".
+# recv_stop NAME: stop a receiver, print "<total> <unique>". Usually run in
+# $(...), a subshell that cannot wait(1) for it: poll for its result file.
 recv_stop() {
-	local name=$1 pid
-	eval "pid=\$TOPO_PID_$name"
+	local name=$1 pid n
+	eval "pid=\$TOPO_PID_${name//[^A-Za-z0-9_]/_}"
 	kill -TERM "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
+	for n in $(seq 100); do
+		[ -s "$TOPO_OUT/$name" ] && break
+		sleep 0.1
+	done
 	cat "$TOPO_OUT/$name" 2>/dev/null || echo "none none"
 }
 

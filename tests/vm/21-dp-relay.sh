@@ -1,0 +1,56 @@
+#!/bin/bash
+# Data path, relay: A sends to the relay R (site D) only; R relays to B and
+# C. Each receiver gets every packet exactly once; R never sends back to
+# the origin A, nor B back to R (the sender of its copy, which B's route
+# lists as a next hop); R does not deliver on its own LAN. With a hop limit
+# of 1 at A, R must drop instead of relaying. (A route naming its origin as
+# a next hop is refused by the table, so that case cannot be set up.)
+#
+#    hA        hB        hC        hD=hR
+#    |         |         |         |
+#    eA        eB        eC        eD=R     A: via R   R: via B,C (relay)
+#     \        |         |        /         B, C: deliver-local, via R
+#      +------ wan (router) -----+
+set -u
+. "$IVGMP_TOP/tests/vm/lib.sh" 2>/dev/null || true
+. "$IVGMP_TOP/tests/vm/topo.sh"
+trap topo_cleanup EXIT
+N=40
+G=239.2.2.2
+
+topo_load || { fail "insmod"; exit 1; }
+topo_build
+topo_config 4 off || { fail "relay: config"; exit 1; }
+
+ivt A route add vpn 1 group $G origin 1 via 4
+ivt D route add vpn 1 group $G origin 1 via 2,3
+ivt B route add vpn 1 group $G origin 1 deliver-local via 4
+ivt C route add vpn 1 group $G origin 1 deliver-local via 4
+
+for s in B C D; do recv_start $s $G; done
+send A $G $N
+sleep 1
+topo_eq "relay: B receives each packet once" "$(recv_stop B)" "$N $N"
+topo_eq "relay: C receives each packet once" "$(recv_stop C)" "$N $N"
+topo_eq "relay: R does not deliver on its LAN" "$(recv_stop D)" "0 0"
+topo_eq "relay: A sent N copies (one next hop)" "$(topo_stat A tx_packets)" $N
+topo_eq "relay: R received N" "$(topo_stat D rx_packets)" $N
+topo_eq "relay: R relayed 2N" "$(topo_stat D relayed)" $((2 * N))
+topo_eq "relay: R route relayed 2N" \
+	"$(topo_route D $G 1 '.[0].stats.relayed')" $((2 * N))
+topo_eq "relay: R to B" "$(topo_nh D $G 1 2 tx_packets)" $N
+topo_eq "relay: A got nothing back" "$(topo_stat A rx_packets)" 0
+topo_eq "relay: B sent nothing back to R" "$(topo_stat B tx_packets)" 0
+topo_eq "relay: C sent nothing back to R" "$(topo_stat C tx_packets)" 0
+topo_eq "relay: no loop drops at A" "$(topo_drops A loop)" 0
+
+# Hop count: A allows no relay at all, R drops every copy.
+ivt A config set hop-limit 1
+for s in B C; do recv_start $s $G; done
+send A $G $N
+sleep 1
+topo_eq "relay: hop limit 1, B gets nothing" "$(recv_stop B)" "0 0"
+topo_eq "relay: hop limit 1, C gets nothing" "$(recv_stop C)" "0 0"
+topo_eq "relay: hop limit 1, R counts hop drops" "$(topo_drops D hops)" $N
+topo_eq "relay: hop limit 1, R relayed no more" "$(topo_stat D relayed)" $((2 * N))
+exit 0
