@@ -146,14 +146,14 @@ unload_ivgmp() {
 lib_cleanup() {
 	local i
 	for i in "${_lib_pids[@]}"; do
-		kill "$i" 2>/dev/null
+		kill "$i" 2>/dev/null || true
 	done
 	for i in "${_lib_pids[@]}"; do
-		wait "$i" 2>/dev/null
+		{ wait "$i"; } 2>/dev/null || true
 	done
 	_lib_pids=()
 	for ((i = ${#_lib_netns[@]} - 1; i >= 0; i--)); do
-		ip netns del "${_lib_netns[i]}" 2>/dev/null
+		ip netns del "${_lib_netns[i]}" 2>/dev/null || true
 	done
 	_lib_netns=()
 	if [ "$_lib_loaded" = 1 ] && [ -d /sys/module/ivgmp ]; then
@@ -164,6 +164,7 @@ lib_cleanup() {
 
 _lib_exit() {
 	local rc=$?
+	set +e
 	lib_cleanup
 	rm -f "$_lib_log"
 	[ "$rc" -ne 0 ] || rc=$FAILED
