@@ -266,6 +266,8 @@ static int on_event(const struct ivgmp_event_info *e, void *data)
 	char gs[ADDR_STRLEN], ss[ADDR_STRLEN];
 	uint64_t now = now_ms();
 	struct interest *in;
+	struct contrib *c;
+	bool known;
 	int err;
 
 	if (!addr_is_multicast(&e->group) || addr_is_linklocal_mcast(&e->group))
@@ -274,6 +276,10 @@ static int on_event(const struct ivgmp_event_info *e, void *data)
 	to_mapped(&s, &e->source);
 	kstats.events++;
 	in = groups_find(&agent->groups, e->vpn, &g);
+	known = false;
+	for (c = in ? in->c[ROLE_SENDER] : NULL; c; c = c->next)
+		if (c->kind == CONTRIB_KERNEL && !memcmp(&c->who, &s, sizeof(s)))
+			known = true;
 	err = groups_contrib_set(&agent->groups, e->vpn, &g, ROLE_SENDER,
 				 CONTRIB_KERNEL, &s,
 				 now + agent->cfg.sender_silence * 1000ull, 0,
@@ -284,8 +290,8 @@ static int on_event(const struct ivgmp_event_info *e, void *data)
 			  addr_ntop(&e->group, gs, sizeof(gs)), strerror(-err));
 		return 0;
 	}
-	if (!in || !in->c[ROLE_SENDER] || !in->c[ROLE_SENDER]->next)
-		log_debug("kernel: local source %s sends to %s (VPN %u)",
+	if (!known)
+		log_info("kernel: local source %s sends to %s (VPN %u)",
 			  addr_ntop(&e->source, ss, sizeof(ss)),
 			  addr_ntop(&e->group, gs, sizeof(gs)), e->vpn);
 	return 0;
@@ -351,8 +357,14 @@ static void counters(uint64_t now)
 			continue;
 		o = bsearch(r, last.routes, last.nroutes, sizeof(*r),
 			    route_qcmp);
-		if (o ? r->stats.tx_packets > o->stats.tx_packets :
-			r->stats.tx_packets > 0)
+		/*
+		 * Without a next hop the kernel counts nothing and sends no
+		 * event: no sign either way, so the sender stays until a
+		 * receiver appears and the counters can tell.
+		 */
+		if (!r->n_nexthops ||
+		    (o ? r->stats.tx_packets > o->stats.tx_packets :
+			 r->stats.tx_packets > 0))
 			sender_alive(r, now);
 	}
 	table_free(&last);
