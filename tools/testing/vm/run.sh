@@ -84,7 +84,8 @@ modpath() {
 }
 modfiles=()
 for m in $bootmods; do
-	modfiles+=("$(modpath "$m")") || die "module $m not in $moddir"
+	p=$(modpath "$m") || die "module $m not in $moddir"
+	modfiles+=("$p")
 done
 key=$( { echo "$kver"; cat "$TOP/tools/testing/vm/init"; echo "$bootmods";
 	sha256sum "$busybox" "${modfiles[@]}"; } | sha256sum | cut -c1-16)
@@ -135,9 +136,17 @@ timeout -k 10 "$timeout" qemu-system-x86_64 \
 	</dev/null >"$run/qemu.log" 2>&1 &
 qpid=$!
 
-# Stream the scenario's part of the console as it comes.
-tail -n +1 -F --pid=$qpid "$run/console.log" 2>/dev/null | tr -d '\r' |
-	awk '/^=== ivgmp-vm: end /{on=0} on{print; fflush()} /^=== ivgmp-vm: begin /{on=1}' |
+# Stream the scenario's part of the console as it comes (a read loop: tr or
+# mawk in a pipe would hold lines back in their buffers).
+on=0
+while IFS= read -r line; do
+	line=${line%$'\r'}
+	case $line in
+	"=== ivgmp-vm: begin "*) on=1; continue ;;
+	"=== ivgmp-vm: end "*) on=0 ;;
+	esac
+	[ "$on" = 0 ] || printf '%s\n' "$line"
+done < <(tail -n +1 -F --pid=$qpid "$run/console.log" 2>/dev/null) |
 	tee "$run/scenario.log"
 qrc=0
 wait $qpid || qrc=$?
