@@ -148,8 +148,6 @@ static bool wait_request(struct soap *soap, struct vnoc_server *srv)
 		if (soap->bufidx < soap->buflen ||
 		    (soap->ssl && SSL_pending(soap->ssl) > 0))
 			return true;
-		if (*srv->stop)
-			return false;
 		left = end - time(NULL);
 		if (left <= 0)
 			return false;
@@ -394,7 +392,9 @@ int vnoc_server_run(struct vnoc_server *srv, volatile sig_atomic_t *stop,
 {
 	const struct vnoc_config *cfg = srv->cfg;
 	struct soap master;
+	sigset_t sigs, old;
 	pthread_attr_t attr;
+	int terr;
 	struct timespec until;
 	int rc = -1;
 
@@ -421,6 +421,10 @@ int vnoc_server_run(struct vnoc_server *srv, volatile sig_atomic_t *stop,
 	if (ready && ready(ready_arg))
 		goto out;
 
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGHUP);
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	pthread_attr_setstacksize(&attr, 256 * 1024);
@@ -462,7 +466,12 @@ int vnoc_server_run(struct vnoc_server *srv, volatile sig_atomic_t *stop,
 		}
 		a->srv = srv;
 		a->soap = c;
-		if (pthread_create(&tid, &attr, conn_thread, a)) {
+		/* Signals go to this thread only: workers start blocking
+		 * them (the mask is inherited), so *stop is ours alone. */
+		pthread_sigmask(SIG_BLOCK, &sigs, &old);
+		terr = pthread_create(&tid, &attr, conn_thread, a);
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		if (terr) {
 			log_warnx("cannot start a connection thread");
 			soap_free(c);
 			free(a);
@@ -472,7 +481,9 @@ int vnoc_server_run(struct vnoc_server *srv, volatile sig_atomic_t *stop,
 	pthread_attr_destroy(&attr);
 
 	/* Drain: stop listening, let long polls return, wait for requests. */
+	pthread_mutex_lock(&srv->conn_lock);
 	log_info("stopping: draining %u connections", srv->active);
+	pthread_mutex_unlock(&srv->conn_lock);
 	{
 		uint64_t one = 1;
 

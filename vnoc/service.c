@@ -83,6 +83,8 @@ static void collect_wake(struct vnoc_server *srv)
 		srv->wake = w;
 		srv->capwake = cap;
 	}
+	if (!st->nchanged)
+		return;
 	memcpy(srv->wake + srv->nwake, st->changed,
 	       st->nchanged * sizeof(*st->changed));
 	srv->nwake += st->nchanged;

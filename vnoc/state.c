@@ -942,7 +942,9 @@ int vnoc_join_check(struct vnoc_state *st, uint32_t site, uint32_t vpn,
 		return -EACCES;
 	}
 	m = member_find(vnoc_group_find(st, vpn, group), site, role);
-	if (m && m->nsources == nsources) {
+	if (m && !nsources && !m->nsources) {
+		*noop = true;
+	} else if (m && m->nsources == nsources) {
 		sorted = calloc(nsources + 1, sizeof(*sorted));
 		if (!sorted) {
 			snprintf(why, whylen, "out of memory");

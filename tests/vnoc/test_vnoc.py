@@ -551,8 +551,15 @@ def test_daemon_mode():
     p = subprocess.run([VNOC, '-c', CONF, '-d', '-P', pidfile, '-p', str(port),
                         '-D', os.path.join(WORK, 'daemon.db')],
                        capture_output=True, text=True, timeout=20)
-    ok = p.returncode == 0 and os.path.exists(pidfile)
-    pid = int(open(pidfile).read()) if ok else 0
+    # daemon(3) returns in the parent before the child writes the pidfile
+    pid = 0
+    for _ in range(200):
+        try:
+            pid = int(open(pidfile).read())
+            break
+        except (OSError, ValueError):
+            time.sleep(0.05)
+    ok = p.returncode == 0 and pid > 0
     served = False
     if ok:
         r = session('site1').get('https://127.0.0.1:%d/?wsdl' % port, timeout=10)
