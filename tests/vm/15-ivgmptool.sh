@@ -236,6 +236,24 @@ else
 	echo "SKIP: $T: unprivileged (no setpriv)"
 fi
 
+# stop_monitor PID: SIGINT until it exits, at most 10 s; returns its exit
+# status, or 124 if it had to be killed. Repeated because a background job
+# starts with SIGINT ignored until ivgmptool installs its handler.
+stop_monitor() {
+	local pid=$1 i
+	for i in $(seq 50); do
+		kill -INT "$pid" 2>/dev/null || break
+		sleep 0.2
+		kill -0 "$pid" 2>/dev/null || break
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		kill -KILL "$pid"
+		wait "$pid"
+		return 124
+	fi
+	wait "$pid"
+}
+
 # --- monitor: a local source with no route raises NEW_SOURCE ------------------
 bg monitor ip netns exec t1 "$IVT" -j monitor count 1
 MONPID=$BG_PID
@@ -255,8 +273,7 @@ s.sendto(b"x" * 32, ("239.9.9.9", 5000))'
 	kill -0 "$MONPID" 2>/dev/null || break
 done
 if kill -0 "$MONPID" 2>/dev/null; then
-	kill -INT "$MONPID"
-	wait "$MONPID"
+	stop_monitor "$MONPID"
 	fail "$T: monitor saw no NEW_SOURCE event" "$(head -c 300 "$IVGMP_OUT/monitor.log")"
 else
 	wait "$MONPID"
@@ -273,9 +290,11 @@ MONPID=
 # SIGINT ends a monitor cleanly.
 bg monitor2 ip netns exec t1 "$IVT" monitor
 MONPID=$BG_PID
-sleep 0.5
-kill -INT "$MONPID"
-wait "$MONPID"
+# Signal ivgmptool itself, not `ip netns exec` still setting up.
+is_ivt() { [ "$(cat "/proc/$1/comm" 2>/dev/null)" = ivgmptool ]; }
+wait_for 20 is_ivt "$MONPID" || fail "$T: monitor did not start"
+sleep 0.3
+stop_monitor "$MONPID"
 rc=$?
 MONPID=
 if [ "$rc" = 0 ]; then pass "$T: monitor stops on SIGINT"; else

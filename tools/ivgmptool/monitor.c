@@ -89,7 +89,8 @@ int cmd_monitor(struct tool *t, int argc, char **argv)
 {
 	struct monitor_ctx ctx = { .t = t };
 	struct monitor_args a;
-	struct sigaction sa;
+	struct sigaction sa, old_int, old_term;
+	sigset_t block, orig, unblocked;
 	struct ivgmp_nl *nl;
 	struct pollfd pfd;
 	int err, ret;
@@ -99,25 +100,40 @@ int cmd_monitor(struct tool *t, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	ctx.limit = a.count;
+	/*
+	 * SIGINT/SIGTERM stay blocked except inside ppoll(), so a signal that
+	 * arrives during setup or between two polls is never lost; and the
+	 * handlers go in first, since a background job starts with SIGINT
+	 * ignored.
+	 */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, &orig);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	quit = 0;
+
 	ret = open_nl(&nl);
 	if (ret)
-		return ret;
+		goto restore;
 	err = ivgmp_nl_subscribe_events(nl);
 	if (err) {
 		ret = kernel_error(nl, err, "subscribing to \"%s\" events",
 				   IVGMP_MCGRP_EVENTS);
 		goto out;
 	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
 
+	unblocked = orig;
+	sigdelset(&unblocked, SIGINT);
+	sigdelset(&unblocked, SIGTERM);
 	pfd.fd = ivgmp_nl_fd(nl);
 	pfd.events = POLLIN;
 	ret = EXIT_OK;
 	while (!quit && (!a.count || ctx.seen < a.count)) {
-		if (poll(&pfd, 1, -1) < 0) {
+		if (ppoll(&pfd, 1, NULL, &unblocked) < 0) {
 			if (errno == EINTR)
 				continue;
 			log_warn("poll");
@@ -137,5 +153,9 @@ int cmd_monitor(struct tool *t, int argc, char **argv)
 	}
 out:
 	close_nl(nl);
+restore:
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	sigprocmask(SIG_SETMASK, &orig, NULL);
 	return ret;
 }
