@@ -27,7 +27,7 @@ W=$(mktemp -d /tmp/agent-sys.XXXXXX)
 mkdir -p "$W/bin"
 cp "$IVGMP_TOP/agent/ivgmp-agent" "$IVGMP_TOP/vnoc/ivgmp-vnoc" \
 	"$IVGMP_TOP/vnoc/ivgmp-vnocctl" "$IVGMP_TOP/tools/ivgmptool/ivgmptool" \
-	"$W/bin/" || exit 1
+	"$IVGMP_TOP/tools/ivgmp-announce/ivgmp-announce" "$W/bin/" || exit 1
 AGENT=$W/bin/ivgmp-agent
 VNOC=$W/bin/ivgmp-vnoc
 VNOCCTL=$W/bin/ivgmp-vnocctl
@@ -44,6 +44,7 @@ cleanup() {
 		kill "$p" 2>/dev/null
 	done
 	sleep 0.3
+	ip netns del hB2 2>/dev/null
 	topo_cleanup
 	lib_cleanup
 }
@@ -276,6 +277,36 @@ tx_start A ff3e::1:1 v6s 1500 0.01
 check "$T: IPv6 group over MLD reaches B" wait_for 20 test -e "$W/v6.first"
 tx_wait v6s >/dev/null
 rx_stop v6 >/dev/null
+
+# --- a receiver behind an inner router, reached through ivgmp-announce ----
+#   eB lan0 --- eth0 hB (inner router: kernel mroute) eth1 --- eth0 hB2
+G9=239.1.9.9
+ip netns add hB2 && ip -n hB2 link set lo up
+ip link add name ib0 type veth peer name ib1
+ip link set ib0 netns hB && ip link set ib1 netns hB2
+ip -n hB link set ib0 name eth1 && ip -n hB2 link set ib1 name eth0
+ip -n hB addr add 10.0.22.1/24 dev eth1 && ip -n hB link set eth1 up
+ip -n hB2 addr add 10.0.22.2/24 dev eth0 && ip -n hB2 link set eth0 up
+ip -n hB2 route add default via 10.0.22.1
+ip netns exec hB sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 \
+	net.ipv4.conf.eth0.rp_filter=0
+ip -n eB route add 10.0.22.0/24 via 10.0.2.2
+ip netns exec hB /usr/bin/python3 "$IVGMP_TOP/tests/vm/mroute.py" eth0 eth1 \
+	10.0.1.2 $G9 >"$W/mroute.out" 2>&1 &
+TOPO_PIDS="$TOPO_PIDS $!"
+check "$T: inner router forwards (S,G) to the inner subnet" wait_for 10 \
+	grep -q ready "$W/mroute.out"
+rx_start B2 $G9 b9
+tx_start A $G9 s9 3000 0.01
+sleep 4
+check "$T: inner receiver unseen by the edge gets nothing" test ! -e "$W/b9.first"
+check "$T: ivgmp-announce from the inner subnet is accepted" \
+	ip netns exec hB2 "$W/bin/ivgmp-announce" --agent 10.0.2.1 --group $G9 \
+	--role receiver --lifetime 60
+check "$T: inner receiver reached through the announcement" \
+	wait_for 20 test -e "$W/b9.first"
+kill "$(eval echo \$TXPID_s9)" 2>/dev/null
+rx_stop b9 >/dev/null
 
 for s in A B C D; do
 	status $s >"$IVGMP_OUT/status-$s.txt" 2>&1

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The agent's configuration file: every key, and what is refused. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "agent.h"
+
+static char path[64];
+static struct agent_config C;
+
+static int load(const char *text)
+{
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/tmp/ivgmp-agent-conf.%d", getpid());
+	f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+	config_free(&C);
+	config_defaults(&C);
+	return config_load(&C, path);
+}
+
+static int teardown(void **s)
+{
+	config_free(&C);
+	unlink(path);
+	return 0;
+}
+
+static void t_defaults(void **s)
+{
+	assert_int_equal(load("[site]\nlan = eth1\n"), 0);
+	assert_int_equal(C.nlans, 1);
+	assert_string_equal(C.lans[0].name, "eth1");
+	assert_int_equal(C.lans[0].vpn, 1);
+	assert_true(C.querier);
+	assert_int_equal(C.igmp_version, 3);
+	assert_int_equal(C.mld_version, 2);
+	assert_int_equal(C.query_interval, 125);
+	assert_int_equal(C.query_response_ms, 10000);
+	assert_int_equal(C.sender_silence, 30);
+	assert_int_equal(C.announce_port, 7655);
+	assert_true(C.vnoc_verify_host);
+	assert_null(C.vnoc_url);
+}
+
+static void t_everything(void **s)
+{
+	assert_int_equal(load(
+		"[site]\nid = 7\nvpn = 3\nlan = eth1\nlan = eth2:9\n"
+		"prefix = 10.1.0.0/16\nprefix = fd00::/8\n"
+		"[membership]\nquerier = no\nigmp_version = 2\n"
+		"mld_version = 1\nrobustness = 3\nquery_interval = 60\n"
+		"query_response_interval = 5\nlast_member_query_ms = 500\n"
+		"max_groups = 10\n"
+		"[senders]\nsilence = 9\ncounter_interval = 2\n"
+		"[multisubnet]\nsubscribe = 239.1.1.1\nsubscribe = ff3e::1\n"
+		"announce = off\nannounce_port = 9999\n"
+		"announce_max_lifetime = 100\n"
+		"[vnoc]\nurl = https://v:1/\ncert = /c\nkey = /k\nca = /a\n"
+		"verify_host = no\ntimeout = 3\npoll_wait = 0\n"
+		"backoff_min = 2\nbackoff_max = 9\n"
+		"[usage]\ninterval = 30\nspool = /s\n"
+		"[paths]\ncontrol = /ctl\npidfile = /pid\n"), 0);
+	assert_int_equal(C.site_id, 7);
+	assert_int_equal(C.lans[0].vpn, 3);
+	assert_string_equal(C.lans[1].name, "eth2");
+	assert_int_equal(C.lans[1].vpn, 9);
+	assert_int_equal(C.nprefixes, 2);
+	assert_false(C.querier);
+	assert_int_equal(C.robustness, 3);
+	assert_int_equal(C.query_response_ms, 5000);
+	assert_int_equal(C.lmq_interval_ms, 500);
+	assert_int_equal(C.nsubscribe, 2);
+	assert_false(C.announce);
+	assert_string_equal(C.vnoc_url, "https://v:1/");
+	assert_false(C.vnoc_verify_host);
+	assert_int_equal(C.vnoc_poll_wait, 0);
+	assert_int_equal(C.backoff_max, 9);
+	assert_string_equal(C.file_spool, "/s");
+	assert_string_equal(C.file_ctl, "/ctl");
+}
+
+static void t_refused(void **s)
+{
+	static const char *const bad[] = {
+		"[site]\nlan = eth1\nlan = eth1\n",		/* twice */
+		"[site]\nlan = eth1:0\n",			/* VPN 0 */
+		"[site]\nlan = eth1:x\n",
+		"[site]\nlan = a/b\n",
+		"[site]\nlan = this-name-is-too-long\n",
+		"[site]\nlan = eth1\nbogus = 1\n",		/* unknown key */
+		"[site]\nlan = eth1\n[membership]\nrobustness = 8\n",
+		"[site]\nlan = eth1\n[membership]\nigmp_version = 4\n",
+		"[site]\nlan = eth1\n[membership]\nquery_interval = 10\n"
+		"query_response_interval = 10\n",		/* QRI >= QI */
+		"[site]\nlan = eth1\n[multisubnet]\nsubscribe = 10.0.0.1\n",
+		"[site]\nlan = eth1\n[multisubnet]\nsubscribe = 224.0.0.5\n",
+		"[site]\nlan = eth1\n[multisubnet]\nannounce_max_lifetime = 100000\n",
+		"[site]\nlan = eth1\n[vnoc]\ntimeout = 0\n",
+		"[site]\nlan = eth1\nprefix = 10.1.2.3/8\n",	/* host bits */
+		"[site]\nlan = eth1\n[membership]\nquerier = maybe\n",
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (load(bad[i]) != -EINVAL)
+			fail_msg("accepted: %s", bad[i]);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(t_defaults, teardown),
+		cmocka_unit_test_teardown(t_everything, teardown),
+		cmocka_unit_test_teardown(t_refused, teardown),
+	};
+
+	return cmocka_run_group_tests_name("agent-config", tests, NULL, NULL);
+}
