@@ -226,23 +226,36 @@ def longpoll(svc, since, wait, out):
 
 
 def test_longpoll_wakes_on_change():
+    # three wake-ups (join, leave, join of site 4 as a receiver of site 1's
+    # group); the median latency must be under 100 ms, so one scheduling
+    # hiccup of this shared machine does not decide the result
     s1, s4 = service('site1'), service('site4')
-    v = s1.GetState(sinceVersion=0, waitSeconds=0).version
-    out = {}
-    th = threading.Thread(target=longpoll, args=(s1, v, 20, out))
-    th.start()
-    time.sleep(0.5)     # let the poll reach the server and wait
-    r = s4.JoinGroup(vpn=1, group='239.1.1.1', role='receiver')
-    t_join = time.monotonic()
-    th.join(25)
-    lat = out.get('t', 1e9) - t_join
-    resp = out.get('resp')
-    nh = resp and [list(x.nexthop) for x in resp.route if x.group == '239.1.1.1']
-    ok = (r.result == 'accepted' and resp is not None and resp.changed and
-          resp.version > v and lat < 0.1 and nh == [[2, 4, 5]])
-    result('longpoll_wakes_on_change', ok,
-           'latency %.3f s, next hops %r' % (lat, nh))
-    print('# long poll woke %.1f ms after the join reply' % (lat * 1000))
+    lats, bad = [], []
+    for i, op in enumerate(('join', 'leave', 'join')):
+        v = s1.GetState(sinceVersion=0, waitSeconds=0).version
+        out = {}
+        th = threading.Thread(target=longpoll, args=(s1, v, 20, out))
+        th.start()
+        time.sleep(0.5)     # let the poll reach the server and wait
+        if op == 'join':
+            ok_op = s4.JoinGroup(vpn=1, group='239.1.1.1',
+                                 role='receiver').result == 'accepted'
+        else:
+            ok_op = s4.LeaveGroup(vpn=1, group='239.1.1.1', role='receiver').wasMember
+        t_op = time.monotonic()
+        th.join(25)
+        resp = out.get('resp')
+        lats.append(out.get('t', 1e9) - t_op)
+        nh = resp and [list(x.nexthop) for x in resp.route if x.group == '239.1.1.1']
+        want = [[2, 4, 5]] if op == 'join' else [[2, 5]]
+        if not (ok_op and resp is not None and resp.changed and
+                resp.version > v and nh == want):
+            bad.append((op, nh))
+    med = sorted(lats)[1]
+    result('longpoll_wakes_on_change', med < 0.1 and not bad,
+           'latencies %r, wrong views %r' % (lats, bad))
+    print('# long poll woke %s ms after the change reply' %
+          ', '.join('%.1f' % (x * 1000) for x in lats))
 
 
 def test_longpoll_ignores_unrelated_change():
@@ -378,8 +391,12 @@ def hostile(name, body, chunk=None):
     with Background() as bg:
         n0 = bg.ok
         status, text = raw_post(body, chunk=chunk)
-        time.sleep(0.2)
-        served = bg.ok - n0
+        # the other client must still get answers after the hostile input
+        n1 = bg.ok
+        deadline = time.monotonic() + 5
+        while bg.ok <= n1 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        served = bg.ok - n0 if bg.ok > n1 else 0
     is_fault = 'Fault' in text and ('500' in status or '400' in status or
                                     '413' in status)
     result(name, is_fault and served > 0 and not bg.bad,
