@@ -1,9 +1,9 @@
 #!/bin/bash
-# Runs inside the test VM, in the chroot onto the host's read-only /, as root.
-# Sets up what scenarios may rely on, runs the one scenario named in job.env,
-# and leaves its exit status and the kernel log on the results share for
-# run.sh on the host. Started by the initramfs init; not meant for humans.
-set -u
+# PID 1 of the test VM after the initramfs init has chrooted into the host's
+# read-only /. Sets up what scenarios may rely on, runs the one scenario named
+# in job.env as a child, leaves its exit status and the kernel log on the
+# results share for run.sh on the host, and powers off. As PID 1 it must never
+# exit (the kernel would panic), hence no `set -e`/`set -u` here.
 rig=/run/ivgmp
 # shellcheck source=/dev/null
 . "$rig/job.env"
@@ -22,7 +22,7 @@ export HOME=/tmp TMPDIR=/tmp LANG=C.UTF-8 TERM=dumb
 export IVGMP_TOP="$TOP" IVGMP_KVER="$KVER" IVGMP_OUT="$rig/out"
 export IVGMP_KO="$TOP/kmod/ivgmp.ko"
 mkdir -p "$IVGMP_OUT"
-cd /tmp || exit 1
+cd /tmp
 
 echo "ivgmp-vm: guest ready $(cut -d" " -f1 /proc/uptime)s after boot"
 echo "=== ivgmp-vm: begin $NAME ==="
@@ -32,3 +32,5 @@ echo "=== ivgmp-vm: end $NAME rc=$rc ==="
 dmesg >"$rig/dmesg.txt"
 echo "$rc" >"$rig/rc"
 sync
+echo o >/proc/sysrq-trigger
+while :; do sleep 60; done
