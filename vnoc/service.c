@@ -478,16 +478,6 @@ out:
 	return err;
 }
 
-static bool has_nexthop(const struct vnoc_route *r, uint32_t site)
-{
-	unsigned i;
-
-	for (i = 0; i < r->nnexthops; i++)
-		if (r->nexthops[i] == site)
-			return true;
-	return false;
-}
-
 int vnoc__ReportUsage(struct soap *soap, ULONG64 seq, int nroute,
 		      struct vnoc__RouteUsage *route,
 		      struct vnoc__ReportUsageResponse *resp)
@@ -528,7 +518,7 @@ int vnoc__ReportUsage(struct soap *soap, ULONG64 seq, int nroute,
 	for (i = 0; i < nroute; i++) {
 		struct vnoc__RouteUsage *ru = &route[i];
 		struct vnoc_addr g, src;
-		const struct vnoc_route *r;
+		bool ok;
 
 		if (parse_group(soap, ru->group, &g, &err))
 			goto out;
@@ -536,12 +526,32 @@ int vnoc__ReportUsage(struct soap *soap, ULONG64 seq, int nroute,
 			err = fault(soap, "route %d: bad source", i + 1);
 			goto out;
 		}
-		r = vnoc_route_find(&srv->state, s->id, ru->vpn, &g,
-				    ru->source ? &src : NULL, ru->origin);
-		if (!r) {
+		if (ru->__sizenexthop > 0) {
+			uint32_t *nh = calloc((size_t)ru->__sizenexthop,
+					      sizeof(*nh));
+
+			if (!nh) {
+				err = soap_receiver_fault(soap, "out of memory",
+							  NULL);
+				goto out;
+			}
+			for (j = 0; j < ru->__sizenexthop; j++)
+				nh[j] = ru->nexthop[j].site;
+			ok = vnoc_route_reportable(&srv->state, s->id, ru->vpn,
+						   &g, ru->source ? &src : NULL,
+						   ru->origin, nh,
+						   (size_t)ru->__sizenexthop);
+			free(nh);
+		} else {
+			ok = vnoc_route_reportable(&srv->state, s->id, ru->vpn,
+						   &g, ru->source ? &src : NULL,
+						   ru->origin, NULL, 0);
+		}
+		if (!ok) {
 			err = fault(soap, "route %d (vpn %u, group %s, origin %u) "
-				    "is not a route of site %u", i + 1, ru->vpn,
-				    ru->group, ru->origin, s->id);
+				    "or one of its next hops is not a route of "
+				    "site %u", i + 1, ru->vpn, ru->group,
+				    ru->origin, s->id);
 			goto out;
 		}
 		u[nu++] = (struct vnoc_usage){
@@ -550,17 +560,12 @@ int vnoc__ReportUsage(struct soap *soap, ULONG64 seq, int nroute,
 			.packets = ru->packets, .bytes = ru->bytes,
 		};
 		for (j = 0; j < ru->__sizenexthop; j++) {
-			struct vnoc__NexthopUsage *nh = &ru->nexthop[j];
+			struct vnoc__NexthopUsage *nhu = &ru->nexthop[j];
 
-			if (!nh->site || !has_nexthop(r, nh->site)) {
-				err = fault(soap, "route %d: site %u is not one "
-					    "of its next hops", i + 1, nh->site);
-				goto out;
-			}
 			u[nu] = u[nu - 1 - j];
-			u[nu].nexthop = nh->site;
-			u[nu].packets = nh->packets;
-			u[nu].bytes = nh->bytes;
+			u[nu].nexthop = nhu->site;
+			u[nu].packets = nhu->packets;
+			u[nu].bytes = nhu->bytes;
 			nu++;
 		}
 	}

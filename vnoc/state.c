@@ -99,6 +99,9 @@ void vnoc_state_free(struct vnoc_state *st)
 		site_free(st->sites[i]);
 	for (i = 0; i < st->ngraveyard; i++)
 		site_free(st->graveyard[i]);
+	for (i = 0; i < st->nretired; i++)
+		free(st->retired[i].r.nexthops);
+	free(st->retired);
 	free(st->graveyard);
 	for (i = 0; i < st->ngroups; i++)
 		group_free(st->groups[i]);
@@ -443,6 +446,110 @@ out:
 	return err;
 }
 
+static int64_t mono_now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec;
+}
+
+static void retired_purge(struct vnoc_state *st, int64_t now)
+{
+	size_t i, k;
+
+	for (i = 0, k = 0; i < st->nretired; i++) {
+		if (st->retired[i].until <= now) {
+			free(st->retired[i].r.nexthops);
+			continue;
+		}
+		st->retired[k++] = st->retired[i];
+	}
+	st->nretired = k;
+}
+
+/* Keeps the versions of routes that old has and new has not (same key and
+ * next hops); takes their next-hop arrays. */
+static void retire_routes(struct vnoc_state *st, struct vnoc_route *old,
+			  size_t nold, const struct vnoc_route *new, size_t nnew)
+{
+	int64_t now = mono_now();
+	size_t i;
+
+	if (!nold)
+		return;
+	retired_purge(st, now);
+	for (i = 0; i < nold; i++) {
+		const struct vnoc_route *n = nnew ?
+			bsearch(&old[i], new, nnew, sizeof(*new),
+				route_qsort_cmp) : NULL;
+
+		if (n && route_same(&old[i], n))
+			continue;
+		if (st->nretired >= VNOC_RETIRED_MAX) {
+			/* drop the oldest rather than grow without bound */
+			free(st->retired[0].r.nexthops);
+			memmove(&st->retired[0], &st->retired[1],
+				(st->nretired - 1) * sizeof(*st->retired));
+			st->nretired--;
+		}
+		if (GROW(st->retired, st->nretired, st->capretired))
+			return;
+		st->retired[st->nretired].r = old[i];
+		st->retired[st->nretired].until = now + VNOC_RETIRED_SECONDS;
+		st->nretired++;
+		old[i].nexthops = NULL;	/* now the retired copy's */
+		old[i].nnexthops = 0;
+	}
+}
+
+static bool nexthop_in(const struct vnoc_route *r, uint32_t site)
+{
+	unsigned i;
+
+	for (i = 0; i < r->nnexthops; i++)
+		if (r->nexthops[i] == site)
+			return true;
+	return false;
+}
+
+bool vnoc_route_reportable(struct vnoc_state *st, uint32_t site, uint32_t vpn,
+			   const struct vnoc_addr *group,
+			   const struct vnoc_addr *source, uint32_t origin,
+			   const uint32_t *nexthops, size_t n)
+{
+	const struct vnoc_route *cur;
+	struct vnoc_route key = {
+		.site = site, .vpn = vpn, .group = *group, .origin = origin,
+	};
+	int64_t now = mono_now();
+	bool known;
+	size_t i, j;
+
+	if (source) {
+		key.has_source = true;
+		key.source = *source;
+	}
+	cur = vnoc_route_find(st, site, vpn, group, source, origin);
+	known = cur != NULL;
+	for (j = 0; j < st->nretired && !known; j++)
+		known = st->retired[j].until > now &&
+			!route_key_cmp(&st->retired[j].r, &key);
+	if (!known)
+		return false;
+	for (i = 0; i < n; i++) {
+		bool ok = cur && nexthop_in(cur, nexthops[i]);
+
+		for (j = 0; j < st->nretired && !ok; j++)
+			ok = st->retired[j].until > now &&
+			     !route_key_cmp(&st->retired[j].r, &key) &&
+			     nexthop_in(&st->retired[j].r, nexthops[i]);
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
 /* Recomputes g's routes and marks the sites whose routes changed. */
 static int recompute_group(struct vnoc_state *st, struct vnoc_group *g)
 {
@@ -459,6 +566,7 @@ static int recompute_group(struct vnoc_state *st, struct vnoc_group *g)
 	if (rb.n)
 		qsort(rb.r, rb.n, sizeof(*rb.r), route_qsort_cmp);
 	diff_routes(st, g->routes, g->nroutes, rb.r, rb.n);
+	retire_routes(st, g->routes, g->nroutes, rb.r, rb.n);
 	routes_free(g->routes, g->nroutes);
 	g->routes = rb.r;
 	g->nroutes = rb.n;

@@ -70,6 +70,16 @@ struct vnoc_group {
 	unsigned overflow;		/* receivers placed beyond bounds */
 };
 
+/* A route version a site no longer has, kept for a while so the counters
+ * an agent read just before the change can still be reported. */
+#define VNOC_RETIRED_SECONDS	900
+#define VNOC_RETIRED_MAX	65536
+
+struct vnoc_retired {
+	struct vnoc_route r;
+	int64_t until;		/* CLOCK_MONOTONIC seconds */
+};
+
 struct vnoc_mode_rule {
 	uint32_t vpn;
 	bool has_group;
@@ -99,6 +109,9 @@ struct vnoc_state {
 
 	size_t nchanged, capchanged;
 	uint32_t *changed;		/* sites woken by the last change */
+
+	size_t nretired, capretired;
+	struct vnoc_retired *retired;
 
 	/* Removed sites: a long poll may still wait on their condition
 	 * variable, so they are freed only with the state. */
@@ -181,5 +194,15 @@ const struct vnoc_route *vnoc_route_find(struct vnoc_state *st, uint32_t site,
 					 const struct vnoc_addr *group,
 					 const struct vnoc_addr *source,
 					 uint32_t origin);
+
+/*
+ * May site report usage for this route and these next hops?  True if the
+ * route is in its view now, or was within VNOC_RETIRED_SECONDS, and every
+ * next hop is (or was) one of that route's.
+ */
+bool vnoc_route_reportable(struct vnoc_state *st, uint32_t site, uint32_t vpn,
+			   const struct vnoc_addr *group,
+			   const struct vnoc_addr *source, uint32_t origin,
+			   const uint32_t *nexthops, size_t n);
 
 #endif

@@ -231,9 +231,10 @@ struct vnoc__ReportUsageResponse {
 /// restarts only if the agent stores it; the VNOC stores the last seq per
 /// site).  A report whose seq is not greater than the last counted one is a
 /// retry: it is acknowledged with duplicate=true and not counted again.
-/// Every route must be in the caller's current view and every next hop a next
-/// hop of that route, else the whole report is refused with a Fault and
-/// nothing is counted.
+/// Every route must be in the caller's view, now or within the last 15
+/// minutes (counters read just before a change still count), and every next
+/// hop a next hop of that route then; else the whole report is refused with a
+/// Fault and nothing is counted.
 int vnoc__ReportUsage(
 	xsd__unsignedLong seq 1,
 	int __sizeroute 0,

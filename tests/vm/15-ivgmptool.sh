@@ -255,8 +255,12 @@ stop_monitor() {
 }
 
 # --- monitor: a local source with no route raises NEW_SOURCE ------------------
+# Signal or feed ivgmptool itself, not `ip netns exec` still setting up.
+is_ivt() { [ "$(cat "/proc/$1/comm" 2>/dev/null)" = ivgmptool ]; }
+
 bg monitor ip netns exec t1 "$IVT" -j monitor count 1
 MONPID=$BG_PID
+wait_for 20 is_ivt "$MONPID" || fail "$T: monitor did not start"
 sleep 0.5
 # Sent from h1 into lan0: a local source (10.1.0.0/16) to a group with no
 # route. A few tries, since the event is rate limited and the monitor may
@@ -290,8 +294,6 @@ MONPID=
 # SIGINT ends a monitor cleanly.
 bg monitor2 ip netns exec t1 "$IVT" monitor
 MONPID=$BG_PID
-# Signal ivgmptool itself, not `ip netns exec` still setting up.
-is_ivt() { [ "$(cat "/proc/$1/comm" 2>/dev/null)" = ivgmptool ]; }
 wait_for 20 is_ivt "$MONPID" || fail "$T: monitor did not start"
 sleep 0.3
 stop_monitor "$MONPID"

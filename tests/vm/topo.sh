@@ -161,6 +161,18 @@ topo_load() {
 	lsmod | grep -q "^ivgmp " || insmod "$IVGMP_KO"
 }
 
+# The first SA instantiates the AEAD template through the crypto manager,
+# which under a loaded TCG guest can time out: retry, as an admin would.
+topo_xfrm() {
+	local n
+	for n in 1 2 3 4 5; do
+		ip "$@" 2>"$TOPO_OUT/xfrm.err" && return 0
+		sleep 1
+	done
+	cat "$TOPO_OUT/xfrm.err" >&2
+	return 1
+}
+
 # topo_esp FAMILY: transport-mode ESP (AES-GCM) between every pair of WAN
 # addresses, selecting UDP to the tunnel port in both directions.
 topo_esp() {
@@ -180,16 +192,16 @@ topo_esp() {
 			# One SA per direction, the same on both ends.
 			spi=$(printf '0x%x' $((0x1000 + i * 16 + j)))
 			key=$(printf '0x%040x' $((0x1000 + i * 16 + j)))
-			ip -n "e$s" xfrm state add src "$src" dst "$dst" proto esp \
+			topo_xfrm -n "e$s" xfrm state add src "$src" dst "$dst" proto esp \
 				spi "$spi" reqid "$spi" mode transport \
 				aead 'rfc4106(gcm(aes))' "$key" 128 || return 1
-			ip -n "e$t" xfrm state add src "$src" dst "$dst" proto esp \
+			topo_xfrm -n "e$t" xfrm state add src "$src" dst "$dst" proto esp \
 				spi "$spi" reqid "$spi" mode transport \
 				aead 'rfc4106(gcm(aes))' "$key" 128 || return 1
-			ip -n "e$s" xfrm policy add src "$src" dst "$dst" \
+			topo_xfrm -n "e$s" xfrm policy add src "$src" dst "$dst" \
 				proto udp dport "$TOPO_PORT" dir out \
 				tmpl src "$src" dst "$dst" proto esp mode transport || return 1
-			ip -n "e$t" xfrm policy add src "$src" dst "$dst" \
+			topo_xfrm -n "e$t" xfrm policy add src "$src" dst "$dst" \
 				proto udp dport "$TOPO_PORT" dir in \
 				tmpl src "$src" dst "$dst" proto esp mode transport || return 1
 		done

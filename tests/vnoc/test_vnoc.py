@@ -602,6 +602,24 @@ def snapshot():
     return sites, pols, groups, usage
 
 
+def test_report_after_route_change():
+    # counters read just before a change may still be reported afterwards
+    s1, s5 = service('site1'), service('site5')
+    last = s1.ReportUsage(seq=1, route=[]).lastSeq
+    s5.LeaveGroup(vpn=1, group='239.1.1.1', role='receiver')
+    st = s1.GetState(sinceVersion=0, waitSeconds=0)
+    nh = [list(x.nexthop) for x in st.route if x.group == '239.1.1.1']
+    r = s1.ReportUsage(seq=last + 1, route=[{
+        'vpn': 1, 'group': '239.1.1.1', 'origin': 1, 'packets': 3,
+        'bytes': 300, 'nexthop': [{'site': 5, 'packets': 3, 'bytes': 300}]}])
+    f = fault_of(s1.ReportUsage, seq=last + 2, route=[{
+        'vpn': 1, 'group': '239.1.1.1', 'origin': 1, 'packets': 3,
+        'bytes': 300, 'nexthop': [{'site': 3, 'packets': 3, 'bytes': 300}]}])
+    s5.JoinGroup(vpn=1, group='239.1.1.1', role='receiver')
+    result('report_after_route_change', 5 not in nh[0] and not r.duplicate and
+           f is not None, '%r %r %r' % (nh, r, f))
+
+
 def test_restart_keeps_everything():
     service('admin').TopologySet(rule={'vpn': 1, 'group': '239.8.8.8', 'mode': 'tree'})
     before = snapshot()
@@ -656,6 +674,7 @@ longpoll-max = 60
                   test_unregistered_cn_refused, test_admin_op_from_site_refused,
                   test_report_for_other_site_refused,
                   test_report_retry_not_double_counted,
+                  test_report_after_route_change,
                   test_malformed_xml_fault, test_huge_document_fault,
                   test_huge_chunked_fault,
                   test_deep_nesting_fault, test_dtd_entities_fault,

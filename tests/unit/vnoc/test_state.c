@@ -265,6 +265,30 @@ static void test_modes(void **state)
 	assert_int_equal(route(st, 1, "239.9.9.9", 1)->nnexthops, 1);
 }
 
+static void test_reportable_routes(void **state)
+{
+	struct vnoc_state *st = *state;
+	struct vnoc_addr g = A("239.1.1.1");
+	uint32_t two = 2, three = 3;
+
+	assert_int_equal(join(st, 1, "239.1.1.1", VNOC_ROLE_SENDER), 0);
+	assert_int_equal(join(st, 2, "239.1.1.1", VNOC_ROLE_RECEIVER), 0);
+	assert_true(vnoc_route_reportable(st, 1, 1, &g, NULL, 1, &two, 1));
+	assert_true(vnoc_route_reportable(st, 2, 1, &g, NULL, 1, NULL, 0));
+	assert_false(vnoc_route_reportable(st, 1, 1, &g, NULL, 1, &three, 1));
+	/* another site's route, another origin, another VPN */
+	assert_false(vnoc_route_reportable(st, 3, 1, &g, NULL, 1, NULL, 0));
+	assert_false(vnoc_route_reportable(st, 2, 1, &g, NULL, 2, NULL, 0));
+	assert_false(vnoc_route_reportable(st, 1, 2, &g, NULL, 1, NULL, 0));
+	/* after the leave, the counters read before it still count */
+	assert_int_equal(vnoc_leave(st, 2, 1, &g, VNOC_ROLE_RECEIVER), 1);
+	assert_int_equal(route(st, 1, "239.1.1.1", 1)->nnexthops, 0);
+	assert_true(vnoc_route_reportable(st, 1, 1, &g, NULL, 1, &two, 1));
+	assert_true(vnoc_route_reportable(st, 2, 1, &g, NULL, 1, NULL, 0));
+	assert_false(vnoc_route_reportable(st, 1, 1, &g, NULL, 1, &three, 1));
+	assert_false(vnoc_route_reportable(st, 3, 1, &g, NULL, 1, NULL, 0));
+}
+
 static void test_reflector_stable(void **state)
 {
 	struct vnoc_state *st = *state;
@@ -351,6 +375,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_site_update_wakes_peers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_modes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reflector_stable, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reportable_routes, setup, teardown),
 		cmocka_unit_test(test_10k_sites_one_group),
 	};
 
