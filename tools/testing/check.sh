@@ -113,6 +113,6 @@ if [ ${#failed[@]} -gt 0 ]; then
 	done
 fi
 [ "$nskip" -eq 0 ] || say "($nskip skipped)"
-say "log: $LOG"
+say "log: $LOG ($((SECONDS / 60)) min $((SECONDS % 60)) s)"
 say "$npass passed, $nfail failed"
 [ "$nfail" -eq 0 ] && [ "$npass" -gt 0 ]
