@@ -454,18 +454,20 @@ static int64_t mono_now(void)
 	return t.tv_sec;
 }
 
-static void retired_purge(struct vnoc_state *st, int64_t now)
+/* Entries are appended in expiry order: the expired ones are a prefix.
+ * Dropping keep_at_most or fewer also makes room, oldest first. */
+static void retired_drop(struct vnoc_state *st, int64_t now, size_t keep_at_most)
 {
-	size_t i, k;
+	size_t i = 0;
 
-	for (i = 0, k = 0; i < st->nretired; i++) {
-		if (st->retired[i].until <= now) {
-			free(st->retired[i].r.nexthops);
-			continue;
-		}
-		st->retired[k++] = st->retired[i];
-	}
-	st->nretired = k;
+	while (i < st->nretired &&
+	       (st->retired[i].until <= now || st->nretired - i > keep_at_most))
+		free(st->retired[i++].r.nexthops);
+	if (!i)
+		return;
+	memmove(&st->retired[0], &st->retired[i],
+		(st->nretired - i) * sizeof(*st->retired));
+	st->nretired -= i;
 }
 
 /* Keeps the versions of routes that old has and new has not (same key and
@@ -478,7 +480,8 @@ static void retire_routes(struct vnoc_state *st, struct vnoc_route *old,
 
 	if (!nold)
 		return;
-	retired_purge(st, now);
+	if (st->nretired && st->retired[0].until <= now)
+		retired_drop(st, now, st->nretired);
 	for (i = 0; i < nold; i++) {
 		const struct vnoc_route *n = nnew ?
 			bsearch(&old[i], new, nnew, sizeof(*new),
@@ -486,13 +489,9 @@ static void retire_routes(struct vnoc_state *st, struct vnoc_route *old,
 
 		if (n && route_same(&old[i], n))
 			continue;
-		if (st->nretired >= VNOC_RETIRED_MAX) {
-			/* drop the oldest rather than grow without bound */
-			free(st->retired[0].r.nexthops);
-			memmove(&st->retired[0], &st->retired[1],
-				(st->nretired - 1) * sizeof(*st->retired));
-			st->nretired--;
-		}
+		/* full: drop the oldest quarter rather than grow unbounded */
+		if (st->nretired >= VNOC_RETIRED_MAX)
+			retired_drop(st, now, VNOC_RETIRED_MAX * 3 / 4);
 		if (GROW(st->retired, st->nretired, st->capretired))
 			return;
 		st->retired[st->nretired].r = old[i];
