@@ -81,7 +81,8 @@ int vnoc_db_schema_version(struct vnoc_db *db)
 	sqlite3_stmt *st;
 	int v = -1;
 
-	if (sqlite3_prepare_v2(db->h, "PRAGMA user_version", -1, &st, NULL))
+	if (sqlite3_prepare_v2(db->h, "SELECT COALESCE(MAX(version), 0)"
+			       " FROM schema_version", -1, &st, NULL))
 		return -1;
 	if (sqlite3_step(st) == SQLITE_ROW)
 		v = sqlite3_column_int(st, 0);
@@ -89,11 +90,20 @@ int vnoc_db_schema_version(struct vnoc_db *db)
 	return v;
 }
 
+/*
+ * The schema_version table lists every migration applied, with its time;
+ * its highest version is the schema's.  Each migration and its row commit
+ * together, so a crash mid-migration leaves the previous version intact.
+ */
 static int migrate(struct vnoc_db *db)
 {
-	int v = vnoc_db_schema_version(db);
-	char sql[64];
+	char sql[128];
+	int v;
 
+	if (exec(db, "CREATE TABLE IF NOT EXISTS schema_version ("
+		 " version INTEGER PRIMARY KEY, applied INTEGER NOT NULL)"))
+		return -1;
+	v = vnoc_db_schema_version(db);
 	if (v < 0)
 		return set_err(db, "reading schema version");
 	if (v > VNOC_DB_SCHEMA_VERSION) {
@@ -105,7 +115,9 @@ static int migrate(struct vnoc_db *db)
 	for (; v < VNOC_DB_SCHEMA_VERSION; v++) {
 		if (exec(db, "BEGIN IMMEDIATE"))
 			return -1;
-		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
+		snprintf(sql, sizeof(sql), "INSERT INTO schema_version VALUES"
+			 " (%d, %lld); PRAGMA user_version = %d", v + 1,
+			 (long long)time(NULL), v + 1);
 		if (exec(db, migrations[v]) || exec(db, sql)) {
 			char keep[sizeof(db->err)];
 
