@@ -20,6 +20,7 @@
 #   PASS: <name>: dmesg clean          or FAIL: <name>: dmesg: <first bad line>
 #   FAIL: <name>: exit status N        if the scenario exited non-zero
 #   FAIL: <name>: timeout after Ss     if the VM did not finish in time
+#   FAIL: <name>: no PASS/FAIL lines from the scenario   if it reported nothing
 # and exits non-zero if any FAIL line was printed. The run's directory (console
 # log, dmesg, IVGMP_OUT) is removed on success and kept, and named, on failure
 # or with --keep.
@@ -181,6 +182,9 @@ fi
 if [ -s "$run/share/rc" ]; then
 	rc=$(cat "$run/share/rc")
 	[ "$rc" = 0 ] || fail "exit status $rc"
+	# A scenario that reports nothing has tested nothing.
+	grep -q '^\(PASS\|FAIL\):' "$run/scenario.log" ||
+		fail "no PASS/FAIL lines from the scenario"
 elif [ "$qrc" != 124 ] && [ "$qrc" != 137 ]; then
 	fail "no exit status (qemu exit $qrc)"
 	[ -s "$run/qemu.log" ] && cat "$run/qemu.log" >&2
