@@ -32,9 +32,19 @@ _lib_pids=()
 _lib_loaded=0
 _lib_log=$(mktemp)
 
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1${2:+: $2}"; FAILED=1; }
-skip() { echo "SKIP: $1${2:+: $2}"; }
+# pass NAME; fail NAME [WHY...]; skip NAME [WHY...]
+pass() { echo "PASS: $*"; }
+fail() {
+	local name=$1
+	shift
+	echo "FAIL: $name${1:+: $*}"
+	FAILED=1
+}
+skip() {
+	local name=$1
+	shift
+	echo "SKIP: $name${1:+: $*}"
+}
 
 # check NAME CMD...: PASS if CMD exits 0; else FAIL with its output's tail.
 # CMD runs in this shell (not a subshell), so helpers it calls can register
