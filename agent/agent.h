@@ -128,7 +128,8 @@ struct kernel_stats {
 };
 bool kernel_up(void);
 void kernel_set_view(struct table *t);
-bool kernel_route_in_view(const struct ivgmp_route_info *r);
+const struct ivgmp_route_info *
+kernel_view_route(const struct ivgmp_route_info *key);
 void kernel_reconfig(void);
 uint64_t kernel_next_event(void);
 void kernel_tick(uint64_t now);

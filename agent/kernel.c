@@ -248,14 +248,15 @@ void kernel_set_view(struct table *t)
 	apply();
 }
 
-bool kernel_route_in_view(const struct ivgmp_route_info *r)
+const struct ivgmp_route_info *
+kernel_view_route(const struct ivgmp_route_info *key)
 {
 	size_t i;
 
 	for (i = 0; i < view.nroutes; i++)
-		if (!route_key_cmp(&view.routes[i], r))
-			return true;
-	return false;
+		if (!route_key_cmp(&view.routes[i], key))
+			return &view.routes[i];
+	return NULL;
 }
 
 /* ------------------------------------------------------------ events */

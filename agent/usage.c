@@ -553,7 +553,7 @@ uint64_t usage_next_retry(const struct usage *u)
 }
 
 void usage_done(struct usage *u, uint64_t seq, enum usage_result res,
-		uint64_t now, bool (*in_view)(const struct urec *))
+		uint64_t now, bool (*in_view)(struct urec *))
 {
 	struct ureport *p = u->pending;
 	uint32_t i, o = 0;
@@ -570,8 +570,9 @@ void usage_done(struct usage *u, uint64_t seq, enum usage_result res,
 		break;
 	case USAGE_REFUSED:
 		/*
-		 * A route left the view since it was counted.  Retry once
-		 * without such routes; a second refusal drops the report.
+		 * A route or next hop left the view since it was counted.
+		 * Retry once without them; a second refusal drops the report
+		 * (the VNOC accepts usage only for its current view).
 		 */
 		for (i = 0; i < p->nrec; i++) {
 			if (in_view && in_view(&p->rec[i]))

@@ -68,9 +68,12 @@ void usage_final(struct usage *u, const struct ivgmp_route_info *r,
 struct ureport *usage_next(struct usage *u, uint64_t now);
 uint64_t usage_next_retry(const struct usage *u);
 enum usage_result { USAGE_ACKED, USAGE_REFUSED, USAGE_FAILED };
-/* in_view: does the VNOC view still hold this route (used on refusal)? */
+/*
+ * in_view (used on refusal): does the VNOC view still hold this route?  It
+ * may also drop the record's next hops the view no longer has.
+ */
 void usage_done(struct usage *u, uint64_t seq, enum usage_result res,
-		uint64_t now, bool (*in_view)(const struct urec *));
+		uint64_t now, bool (*in_view)(struct urec *));
 
 int usage_save(struct usage *u);
 void usage_status(const struct usage *u, FILE *f);

@@ -104,6 +104,8 @@ static bool client_fault(struct soap *soap)
 {
 	const char **c = soap_faultcode(soap);
 
+	if (soap->error == SOAP_CLI_FAULT)
+		return true;
 	return soap->error == SOAP_FAULT && c && *c && strstr(*c, "Client");
 }
 
@@ -445,12 +447,25 @@ static void *poll_thread(void *arg)
 
 /* ----------------------------------------------------- main thread */
 
-static bool urec_in_view(const struct urec *r)
+/* Keep what the VNOC will accept: routes and next hops of the view. */
+static bool urec_in_view(struct urec *r)
 {
 	struct ivgmp_route_info k = { .vpn = r->vpn, .origin = r->origin,
 				      .group = r->group, .source = r->source };
+	const struct ivgmp_route_info *v = kernel_view_route(&k);
+	uint32_t i, j, o = 0;
 
-	return kernel_route_in_view(&k);
+	if (!v)
+		return false;
+	for (i = 0; i < r->nnh; i++) {
+		for (j = 0; j < v->n_nexthops; j++)
+			if (v->nexthops[j].site == r->nh[i].site)
+				break;
+		if (j < v->n_nexthops)
+			r->nh[o++] = r->nh[i];
+	}
+	r->nnh = o;
+	return true;
 }
 
 static void went_down(const char *msg)

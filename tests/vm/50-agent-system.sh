@@ -14,8 +14,13 @@
 #
 # Cases: join to first packet (timed), denial, leave within the last member
 # query time, sender without IGMP, SSM, IPv6 over MLD, kill -9 of an agent,
-# VNOC outage, usage reported = kernel counters.
+# VNOC outage, usage reported = kernel counters, a receiver behind an inner
+# router reached through ivgmp-announce.
+#
+# Argument "noipsec": no SAs and require-ipsec off, to tell an agent
+# problem from an IPsec data path problem.
 set -u
+MODE=${1:-ipsec}
 . "$IVGMP_TOP/tests/vm/lib.sh"
 . "$IVGMP_TOP/tests/vm/topo.sh"
 . "$IVGMP_TOP/tests/vnoc/pki.sh"
@@ -66,7 +71,12 @@ _lib_loaded=1
 modprobe -a drbg jitterentropy_rng crypto_null 2>/dev/null
 topo_build
 ip -n wan addr add 10.255.0.1/32 dev lo
-check "$T: ESP SAs on every WAN path" topo_esp 4
+if [ "$MODE" = noipsec ]; then
+	for s in A B C D; do ivt $s config set require-ipsec off; done
+	T="$T(noipsec)"
+else
+	check "$T: ESP SAs on every WAN path" topo_esp 4
+fi
 
 ctl() {
 	ip netns exec wan "$VNOCCTL" -u "$URL" -C "$W/pki/admin.crt" \
@@ -206,7 +216,7 @@ kill "$VNOC_PID"
 wait "$VNOC_PID" 2>/dev/null
 c0=$(nh_packets A $G 1 2)
 rx_start C 239.1.2.2 c2
-tx_start A 239.1.2.2 s2 1500 0.01
+tx_start A 239.1.2.2 s2 100000 0.01	# until stopped
 sleep 4
 c1=$(nh_packets A $G 1 2)
 check "$T: VNOC down: A still forwards to B" test "$c1" -gt "$c0"
@@ -217,6 +227,7 @@ check "$T: VNOC restarts" start_vnoc
 check "$T: join made during the outage takes effect" wait_for 30 test -e "$W/c2.first"
 
 # --- usage reported to the VNOC matches the kernel counters ---------------
+kill "$(eval echo \$TXPID_s2)" 2>/dev/null
 tx_wait s2 >/dev/null
 sleep 1.5	# the last copies are counted; the sender is not silent yet
 kern=$(ivt A -j route show vpn 1 group 239.1.2.2 origin 1 | jq '.[0].stats.tx_packets')
@@ -245,7 +256,9 @@ stopped() {
 if wait_for 10 stopped; then
 	pass "$T: after B leaves, A stops copies to B"
 	echo "# B's copies stopped $((SECONDS - t_leave)) s after the leave (LMQT ${LMQT} s)"
-	check "$T: ... within LMQT + 3 s" test $((SECONDS - t_leave)) -le $((LMQT + 3))
+	# LMQT, then LeaveGroup, the VNOC, A's long poll and the diff; on
+	# two shared cores under TCG the last steps take seconds
+	check "$T: ... within LMQT + 5 s" test $((SECONDS - t_leave)) -le $((LMQT + 5))
 else
 	fail "$T: after B leaves, A stops copies to B"
 fi
@@ -256,6 +269,7 @@ tx_wait s1 >/dev/null
 
 # --- no packet lost at B, across the kill -9 and the VNOC outage ----------
 read -r total uniq srcs first last <<<"$res"
+check "$T: B received packets" test "$total" -gt 0
 check "$T: B received no duplicates" test "$total" = "$uniq"
 check_eq "$T: B lost no packet (kill -9, VNOC outage)" "$uniq" $((last - first + 1))
 
@@ -312,5 +326,7 @@ for s in A B C D; do
 	status $s >"$IVGMP_OUT/status-$s.txt" 2>&1
 	{ ivt $s -j stats; ivt $s -j route show; ivt $s -j site show; } \
 		>"$IVGMP_OUT/kernel-$s.json" 2>&1
+	# on the console too: the share is not always there to look at
+	echo "# $s: $(ivt $s -j stats 2>&1 | jq -c . 2>/dev/null | head -c 600)"
 done
 exit 0

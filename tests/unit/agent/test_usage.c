@@ -161,7 +161,7 @@ static void t_outage_folds_unsent(void **s)
 	assert_int_equal(p->seq, 2);
 }
 
-static bool only_first(const struct urec *r)
+static bool only_first(struct urec *r)
 {
 	return r->origin == LOCAL;
 }
