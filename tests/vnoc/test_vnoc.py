@@ -225,6 +225,29 @@ def longpoll(svc, since, wait, out):
     out['dt'] = out['t'] - t0
 
 
+def test_ipv6_ssm_routes():
+    rc, out, err = ctl('admin', 'policy', 'add', 1, 'ff3e::/16', 'both', 'permit')
+    s1, s2, s3 = service('site1'), service('site2'), service('site3')
+    a = s1.JoinGroup(vpn=1, group='ff3e::1234', role='sender',
+                     source=['2001:db8::1', '2001:db8::2'])
+    b = s2.JoinGroup(vpn=1, group='ff3e::1234', role='receiver',
+                     source=['2001:db8::2'])
+    c = s3.JoinGroup(vpn=1, group='ff3e::1234', role='receiver')
+    bad = fault_of(s3.JoinGroup, vpn=1, group='ff3e::1234', role='receiver',
+                   source=['10.0.0.1'])
+    st = s1.GetState(sinceVersion=0, waitSeconds=0)
+    routes = sorted((r.source or '*', tuple(r.nexthop)) for r in st.route
+                    if r.group == 'ff3e::1234')
+    st2 = s2.GetState(sinceVersion=0, waitSeconds=0)
+    r2 = [(r.source, r.origin, r.deliverLocal) for r in st2.route
+          if r.group == 'ff3e::1234']
+    ok = (rc == 0 and a.result == b.result == c.result == 'accepted' and
+          bad is not None and
+          routes == [('*', (3,)), ('2001:db8::2', (2, 3))] and
+          r2 == [('2001:db8::2', 1, True)])
+    result('ipv6_ssm_routes', ok, '%r %r %r' % (routes, r2, bad))
+
+
 def test_longpoll_wakes_on_change():
     # three wake-ups (join, leave, join of site 4 as a receiver of site 1's
     # group); the median latency must be under 100 ms, so one scheduling
@@ -668,6 +691,7 @@ longpoll-max = 60
         setup_world()
         for t in (test_wsdl_served, test_join_accepted_gsoap_client,
                   test_join_denied_by_policy, test_join_idempotent,
+                  test_ipv6_ssm_routes,
                   test_longpoll_wakes_on_change,
                   test_longpoll_ignores_unrelated_change,
                   test_cert_no_cert_refused, test_cert_other_ca_refused,
