@@ -273,6 +273,7 @@ int vnoc__JoinGroup(struct soap *soap, unsigned int vpn, char *group,
 	struct vnoc_server *srv = conn(soap)->srv;
 	struct vnoc_addr g, src[VNOC_MAX_SOURCES];
 	char why[256], detail[400], gs[VNOC_ADDRSTRLEN];
+	struct vnoc_group *gr;
 	struct vnoc_site *s;
 	int err = SOAP_OK, i, rc;
 	bool noop;
@@ -333,6 +334,12 @@ int vnoc__JoinGroup(struct soap *soap, unsigned int vpn, char *group,
 						   (enum vnoc_role)role, src,
 						   nsource), "join");
 		log_debug("join: %s", detail);
+		gr = vnoc_group_find(&srv->state, vpn, &g);
+		if (gr && gr->overflow)
+			log_warnx("vpn %u group %s: %u receivers beyond the "
+				  "accredited relays' fan-out or depth, sent "
+				  "by the origin directly", vpn, gs,
+				  gr->overflow);
 	}
 	resp->result = vnoc__JoinResult__accepted;
 	resp->version = s->view_version;
