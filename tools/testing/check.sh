@@ -31,9 +31,12 @@ for l in "${layers[@]}"; do
 done
 [[ " ${layers[*]} " == *" all "* ]] && layers=(unit kunit vm host)
 
-mkdir -p "$CACHE/logs" 2>/dev/null && [ -w "$CACHE/logs" ] &&
-	LOG=$CACHE/logs/check-$(date +%Y%m%d-%H%M%S).log || {
-	mkdir -p "$TOP/build" && LOG=$TOP/build/check-$(date +%Y%m%d-%H%M%S).log; }
+logdir=$CACHE/logs
+if ! mkdir -p "$logdir" 2>/dev/null || ! [ -w "$logdir" ]; then
+	logdir=$TOP/build
+	mkdir -p "$logdir" || exit 1
+fi
+LOG=$logdir/check-$(date +%Y%m%d-%H%M%S).log
 : >"$LOG"
 
 npass=0

@@ -61,6 +61,7 @@ cmp -s "$TOP/include/uapi/linux/ivgmp.h" "$src/include/uapi/linux/ivgmp.h" ||
 	cp "$TOP/include/uapi/linux/ivgmp.h" "$src/include/uapi/linux/ivgmp.h"
 grep -qx 'source "drivers/net/ivgmp/Kconfig"' "$src/drivers/net/Kconfig" ||
 	echo 'source "drivers/net/ivgmp/Kconfig"' >>"$src/drivers/net/Kconfig"
+# shellcheck disable=SC2016 # a make variable, not a shell one
 grep -qx 'obj-$(CONFIG_IVGMP) += ivgmp/' "$src/drivers/net/Makefile" ||
 	echo 'obj-$(CONFIG_IVGMP) += ivgmp/' >>"$src/drivers/net/Makefile"
 

@@ -22,7 +22,7 @@ export HOME=/tmp TMPDIR=/tmp LANG=C.UTF-8 TERM=dumb
 export IVGMP_TOP="$TOP" IVGMP_KVER="$KVER" IVGMP_OUT="$rig/out"
 export IVGMP_KO="$TOP/kmod/ivgmp.ko"
 mkdir -p "$IVGMP_OUT"
-cd /tmp
+cd /tmp || true
 
 echo "ivgmp-vm: guest ready $(cut -d" " -f1 /proc/uptime)s after boot"
 echo "=== ivgmp-vm: begin $NAME ==="
