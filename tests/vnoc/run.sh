@@ -9,7 +9,9 @@ top=$(cd "$here/../.." && pwd)
 make -s -C "$top/vnoc" all >/dev/null || { echo "FAIL: vnoc/build"; exit 1; }
 
 work=$(mktemp -d /tmp/ivgmp-vnoc-test.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+# a daemon a failed test could not stop is still ours: stop it by its pidfile
+trap '[ -s "$work/daemon.pid" ] && kill "$(cat "$work/daemon.pid")" 2>/dev/null
+	rm -rf "$work"' EXIT
 mkdir -p "$work/pki"
 pki=$work/pki
 pki_ca "$pki" ca && pki_ca "$pki" evilca &&
