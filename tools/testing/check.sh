@@ -7,6 +7,7 @@
 #   unit   `make -C D check-unit` for each of lib tools agent vnoc with a Makefile
 #   kunit  tools/testing/kunit/run.sh (kmod/*_test.c under UML)
 #   vm     every tests/vm/[0-9]*.sh through tools/testing/vm/run.sh, one by one
+#          (IVGMP_VM_TESTS='1*' runs only tests/vm/1*.sh)
 #   host   every tests/<component>/run.sh (host integration tests, loopback
 #          only; tests/vm, tests/kunit and tests/unit are not host tests)
 # Each step's output streams to stdout and to a log in $CACHE/logs/. Results
@@ -93,7 +94,9 @@ for layer in "${layers[@]}"; do
 		step kunit bash tools/testing/kunit/run.sh
 		;;
 	vm)
-		for t in tests/vm/[0-9]*.sh; do
+		# IVGMP_VM_TESTS='2*' narrows the layer to matching scenarios.
+		# shellcheck disable=SC2231 # the pattern is meant to glob
+		for t in tests/vm/${IVGMP_VM_TESTS:-[0-9]*}.sh; do
 			[ -f "$t" ] || continue
 			step "vm/$(basename "$t" .sh)" bash tools/testing/vm/run.sh "$t"
 		done
