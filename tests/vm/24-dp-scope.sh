@@ -59,10 +59,17 @@ topo_eq "scope: still only the TTL 2 copies sent" "$(topo_stat A tx_packets)" $N
 # A LAN host at B sends every delivered packet back: B must not send it
 # out again, although its route for (G, origin B) points at A.
 rx_before=$(ip netns exec eB cat /sys/class/net/lan0/statistics/rx_packets)
-ip netns exec hB $PY "$MCAST" echo eth0 $G 6 >"$TOPO_OUT/echoed" &
+rm -f "$TOPO_OUT/echoed" "$TOPO_OUT/echoed.ready"
+ip netns exec hB $PY "$MCAST" echo eth0 $G "$TOPO_OUT/echoed" &
 echo_pid=$!
-sleep 2
+TOPO_PIDS="$TOPO_PIDS $echo_pid"
+for n in $(seq 100); do
+	[ -e "$TOPO_OUT/echoed.ready" ] && break
+	sleep 0.1
+done
 send A $G $N
+sleep 1
+kill -TERM $echo_pid
 wait $echo_pid
 rx_after=$(ip netns exec eB cat /sys/class/net/lan0/statistics/rx_packets)
 topo_eq "scope: the LAN host echoed every delivered packet" \

@@ -12,10 +12,10 @@
       Send COUNT clear IVGMP datagrams from a forged IPv4 source address
       (raw socket), each carrying a valid tagged multicast packet that a
       receiver would count if it were ever delivered.
-  mcast.py echo IFNAME GROUP DURATION
+  mcast.py echo IFNAME GROUP OUTFILE
       A misbehaving LAN host: send every IPv4 frame for GROUP that arrives
-      on IFNAME straight back onto the LAN, unchanged, for DURATION seconds.
-      Prints how many it echoed.
+      on IFNAME straight back onto the LAN, unchanged, until SIGTERM; then
+      write how many it echoed to OUTFILE (OUTFILE.ready once listening).
 """
 import argparse
 import signal
@@ -131,12 +131,15 @@ def echo(a):
     s.bind((a.ifname, 0))
     s.settimeout(0.2)
     group = socket.inet_aton(a.group)
-    end = time.time() + a.duration
+    stop = []
+    signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
+    with open(a.outfile + ".ready", "w") as f:
+        f.write("ready\n")
     n = 0
-    while time.time() < end:
+    while not stop:
         try:
             frame, addr = s.recvfrom(65535)
-        except socket.timeout:
+        except (socket.timeout, InterruptedError):
             continue
         if addr[2] == socket.PACKET_OUTGOING:
             continue
@@ -144,7 +147,8 @@ def echo(a):
             continue
         s.send(frame)
         n += 1
-    print(n)
+    with open(a.outfile, "w") as f:
+        f.write("%d\n" % n)
 
 
 def main():
@@ -175,7 +179,7 @@ def main():
     e = sub.add_parser("echo")
     e.add_argument("ifname")
     e.add_argument("group")
-    e.add_argument("duration", type=float)
+    e.add_argument("outfile")
     a = p.parse_args()
     {"recv": recv, "send": send, "spoof": spoof, "echo": echo}[a.cmd](a)
     return 0
