@@ -183,7 +183,7 @@ routes_key() {	# a site's routes without their counters
 tx_start A $G s1 100000 0.01		# until stopped, 100 packets/s
 sender_seen() { status A | grep -A2 "group $G" | grep -q 'sender: want [ys]'; }
 check "$T: A's agent sees the local sender (NEW_SOURCE, no IGMP)" \
-	wait_for 15 sender_seen
+	wait_for 30 sender_seen
 rx_start B $G b1
 rx_start D $G d1
 if wait_for 20 test -e "$W/b1.first"; then
@@ -276,8 +276,11 @@ check_eq "$T: B lost no packet (kill -9, VNOC outage)" "$uniq" $((last - first +
 # --- SSM: C joins (S,G) with S = 10.0.1.2; A also sends from 10.0.1.3 -----
 ip -n hA addr add 10.0.1.3/24 dev eth0
 rx_start C 232.1.1.1 ssm --source 10.0.1.2 --ifaddr 10.0.3.2
-tx_start A 232.1.1.1 ssm1 1500 0.01 --bind 10.0.1.2
-tx_start A 232.1.1.1 ssm2 1500 0.01 --bind 10.0.1.3
+tx_start A 232.1.1.1 ssm1 100000 0.01 --bind 10.0.1.2
+tx_start A 232.1.1.1 ssm2 100000 0.01 --bind 10.0.1.3
+check "$T: SSM receiver reached" wait_for 40 test -e "$W/ssm.first"
+sleep 3
+kill "$(eval echo \$TXPID_ssm1)" "$(eval echo \$TXPID_ssm2)" 2>/dev/null
 tx_wait ssm1 >/dev/null
 tx_wait ssm2 >/dev/null
 res=$(rx_stop ssm)
@@ -287,8 +290,9 @@ check_eq "$T: SSM receiver got only S's traffic" "$srcs" 10.0.1.2
 
 # --- IPv6 group over MLD ---------------------------------------------------
 rx_start B ff3e::1:1 v6
-tx_start A ff3e::1:1 v6s 1500 0.01
-check "$T: IPv6 group over MLD reaches B" wait_for 20 test -e "$W/v6.first"
+tx_start A ff3e::1:1 v6s 100000 0.01
+check "$T: IPv6 group over MLD reaches B" wait_for 40 test -e "$W/v6.first"
+kill "$(eval echo \$TXPID_v6s)" 2>/dev/null
 tx_wait v6s >/dev/null
 rx_stop v6 >/dev/null
 
