@@ -17,10 +17,16 @@
 # VNOC outage, usage reported = kernel counters, a receiver behind an inner
 # router reached through ivgmp-announce.
 #
-# Argument "noipsec": no SAs and require-ipsec off, to tell an agent
-# problem from an IPsec data path problem.
+# Arguments: [ipsec|noipsec] [bench [N]]
+#   noipsec: no SAs and require-ipsec off (tells an agent problem from an
+#            IPsec data path problem);
+#   bench N: instead of the cases, N joins at B (default 100), each timed
+#            from the join (the IGMP report) to the first packet delivered
+#            at B; prints p50 and p99.
 set -u
 MODE=${1:-ipsec}
+BENCH=${2:-}
+BENCH_N=${3:-100}
 . "$IVGMP_TOP/tests/vm/lib.sh"
 . "$IVGMP_TOP/tests/vm/topo.sh"
 . "$IVGMP_TOP/tests/vnoc/pki.sh"
@@ -175,6 +181,32 @@ has_route() { ivt "$1" -j route show vpn 1 group "$2" origin "$3" 2>/dev/null |
 	grep -q '"origin"'; }
 
 G=239.1.1.1
+if [ "$BENCH" = bench ]; then
+	tx_start A $G sb 10000000 0.005
+	sender_seen() { status A | grep -A2 "group $G" | grep -q 'sender: want [ys]'; }
+	wait_for 60 sender_seen || { fail "$T: bench: sender not seen"; exit 1; }
+	: >"$W/lat"
+	for i in $(seq "$BENCH_N"); do
+		rx_start B $G j$i
+		if wait_for 30 test -e "$W/j$i.first"; then
+			awk 'NR==FNR{a=$1;next}{printf "%.0f\n", ($1-a)*1000}' \
+				"$W/j$i.ready" "$W/j$i.first" >>"$W/lat"
+		else
+			echo "# bench: join $i got no packet in 30 s"
+		fi
+		rx_stop j$i >/dev/null
+		# a fresh join each time: wait until B's branch is gone
+		wait_for 30 sh -c "! ip netns exec eB '$IVT' -j route show vpn 1 group $G origin 1 2>/dev/null | grep -q origin"
+	done
+	n=$(wc -l <"$W/lat")
+	p50=$(sort -n "$W/lat" | awk -v n="$n" 'NR==int((n+1)*0.50+0.5){print}')
+	p99=$(sort -n "$W/lat" | awk -v n="$n" 'NR==(int(n*0.99+0.999)>n?n:int(n*0.99+0.999)){print}')
+	echo "BENCH: join latency (IGMP report at B to first packet at B," \
+		"$MODE): p50 ${p50:-?} ms, p99 ${p99:-?} ms over $n joins"
+	cp "$W/lat" "$IVGMP_OUT/join-latency-ms.txt"
+	check "$T: bench: every join delivered" test "$n" = "$BENCH_N"
+	exit 0
+fi
 routes_key() {	# a site's routes without their counters
 	ivt "$1" -j route show | jq -S -c 'map(del(.stats) |
 		.nexthops = [(.nexthops // [])[] | .site])'
