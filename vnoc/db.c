@@ -396,6 +396,14 @@ int vnoc_db_usage_add(struct vnoc_db *db, uint32_t site, uint64_t seq,
 	int64_t hour = now - now % 3600;
 	size_t i;
 
+	/* SQLite integers are signed: a larger counter would be stored
+	 * negative and lower the bill.  Refuse the report before any row. */
+	for (i = 0; i < n; i++)
+		if (u[i].packets > INT64_MAX || u[i].bytes > INT64_MAX) {
+			snprintf(db->err, sizeof(db->err),
+				 "usage counter above %" PRId64, INT64_MAX);
+			return -1;
+		}
 	for (i = 0; i < n; i++) {
 		if (u[i].has_source)
 			vnoc_addr_str(&u[i].source, s, sizeof(s));
@@ -404,8 +412,13 @@ int vnoc_db_usage_add(struct vnoc_db *db, uint32_t site, uint64_t seq,
 		if (run(db, "INSERT INTO usage (hour, site, vpn, grp, source,"
 			" origin, nexthop, packets, bytes) VALUES"
 			" (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
-			" ON CONFLICT DO UPDATE SET packets = packets + ?8,"
-			" bytes = bytes + ?9", "iuussuuii", hour, site,
+			/* saturate: an overflowing sum would become a REAL */
+			" ON CONFLICT DO UPDATE SET packets = CASE WHEN"
+			" packets > 9223372036854775807 - ?8"
+			" THEN 9223372036854775807 ELSE packets + ?8 END,"
+			" bytes = CASE WHEN bytes > 9223372036854775807 - ?9"
+			" THEN 9223372036854775807 ELSE bytes + ?9 END",
+			"iuussuuii", hour, site,
 			u[i].vpn, vnoc_addr_str(&u[i].group, g, sizeof(g)), s,
 			u[i].origin, u[i].nexthop, (int64_t)u[i].packets,
 			(int64_t)u[i].bytes))

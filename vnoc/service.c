@@ -533,6 +533,16 @@ int vnoc__ReportUsage(struct soap *soap, ULONG64 seq, int nroute,
 			err = fault(soap, "route %d: bad source", i + 1);
 			goto out;
 		}
+		/* the database counts in signed 64 bits */
+		ok = ru->packets <= INT64_MAX && ru->bytes <= INT64_MAX;
+		for (j = 0; ok && j < ru->__sizenexthop; j++)
+			ok = ru->nexthop[j].packets <= INT64_MAX &&
+			     ru->nexthop[j].bytes <= INT64_MAX;
+		if (!ok) {
+			err = fault(soap, "route %d: counter above %" PRId64,
+				    i + 1, INT64_MAX);
+			goto out;
+		}
 		if (ru->__sizenexthop > 0) {
 			uint32_t *nh = calloc((size_t)ru->__sizenexthop,
 					      sizeof(*nh));

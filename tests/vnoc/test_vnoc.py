@@ -376,6 +376,34 @@ def test_report_retry_not_double_counted():
     result('report_retry_not_double_counted', ok, repr(rows))
 
 
+def test_report_counter_above_int64_refused():
+    s1 = service('site1')
+    before = usage_csv('site', 1, 'group', '239.1.1.1')
+    rep = [{'vpn': 1, 'group': '239.1.1.1', 'origin': 1,
+            'packets': 2**64 - 1, 'bytes': 1,
+            'nexthop': [{'site': 2, 'packets': 1, 'bytes': 1}]}]
+
+    def client_fault(seq):
+        # a Client fault: the agent drops a refused report, it retries a
+        # Server fault forever
+        try:
+            s1.ReportUsage(seq=seq, route=rep)
+        except zeep.exceptions.Fault as e:
+            return '%s: %s' % (e.code, e.message)
+        return None
+    f = client_fault(1000)
+    rep[0]['packets'] = 1
+    rep[0]['nexthop'][0]['bytes'] = 2**63
+    f2 = client_fault(1001)
+    after = usage_csv('site', 1, 'group', '239.1.1.1')
+    result('report_counter_above_int64_refused',
+           f is not None and 'Client: ' in f and 'counter above' in f and
+           f2 is not None and 'Client: ' in f2 and 'counter above' in f2 and
+           before == after and
+           not any(int(r[7]) < 0 or int(r[8]) < 0 for r in after),
+           '%s / %s / %s' % (f, f2, after))
+
+
 class Background:
     """A well-formed client that keeps calling while hostile input flows."""
 
@@ -698,6 +726,7 @@ longpoll-max = 60
                   test_unregistered_cn_refused, test_admin_op_from_site_refused,
                   test_report_for_other_site_refused,
                   test_report_retry_not_double_counted,
+                  test_report_counter_above_int64_refused,
                   test_report_after_route_change,
                   test_malformed_xml_fault, test_huge_document_fault,
                   test_huge_chunked_fault,

@@ -210,6 +210,45 @@ static void test_usage_aggregation(void **state)
 	vnoc_db_close(&db);
 }
 
+/*
+ * Counters are unsigned 64-bit on the wire but SQLite integers are signed:
+ * a counter above INT64_MAX must be refused (stored, it would turn negative
+ * and lower the bill), and accumulation saturates instead of overflowing
+ * into a floating-point value.
+ */
+static void test_usage_counter_range(void **state)
+{
+	struct vnoc_usage u = {
+		.vpn = 7, .group = A("239.1.2.3"), .origin = 1,
+		.packets = INT64_MAX - 5, .bytes = 1,
+	};
+	struct vnoc_usage_filter all = { 0 };
+	struct vnoc_state st;
+	struct vnoc_db db;
+	char *out;
+
+	assert_int_equal(vnoc_db_open(&db, path, VNOC_DB_SYNC_FULL), 0);
+	populate(&db, &st);
+	assert_int_equal(vnoc_db_begin(&db), 0);
+	assert_int_equal(vnoc_db_usage_add(&db, 1, 1, 7200, &u, 1), 0);
+	assert_int_equal(vnoc_db_usage_add(&db, 1, 2, 7200, &u, 1), 0);
+	u.packets = UINT64_MAX;
+	assert_int_not_equal(vnoc_db_usage_add(&db, 1, 3, 7200, &u, 1), 0);
+	u.packets = 1;
+	u.bytes = (uint64_t)INT64_MAX + 1;
+	assert_int_not_equal(vnoc_db_usage_add(&db, 1, 4, 10800, &u, 1), 0);
+	assert_int_equal(vnoc_db_commit(&db), 0);
+
+	assert_int_equal(vnoc_db_usage_report(&db, &all, VNOC_USAGE_CSV, &out), 0);
+	assert_non_null(strstr(out, "1970-01-01T02:00:00Z,1,7,239.1.2.3,,1,0,"
+			       "9223372036854775807,2\n"));
+	assert_null(strstr(out, "03:00:00Z"));
+	assert_null(strstr(out, ",-"));
+	free(out);
+	vnoc_state_free(&st);
+	vnoc_db_close(&db);
+}
+
 static void audit_count(const struct vnoc_audit *a, void *arg)
 {
 	(*(int *)arg)++;
@@ -239,6 +278,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_schema_and_wal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reload, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_usage_aggregation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_usage_counter_range, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_and_rollback, setup, teardown),
 	};
 
