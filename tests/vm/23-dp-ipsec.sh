@@ -4,7 +4,8 @@
 # tcpdump on every WAN link (all in the WAN router) sees ESP and never the
 # tunnel port in clear; copies larger than the path MTU arrive, fragmented
 # on the outer header. Clear datagrams spoofed to the tunnel port from the
-# WAN are dropped and counted, and never reach a LAN.
+# WAN are dropped and counted (by ivgmp, or by the kernel's inbound policy
+# check when they claim a site's address), and never reach a LAN.
 #
 #    hA        hB        hC        hD
 #    |         |         |         |
@@ -70,18 +71,27 @@ topo_eq "ipsec: no tunnel datagram in clear on the WAN" "$clear" 0
 topo_check "ipsec: big copies fragmented on the outer header ($frags)" \
 	[ "$frags" -ge $((4 * BIG)) ]
 
-# Spoofed clear datagrams, valid inside: from A's WAN address (a known
-# site, for which an inbound policy demands ESP) and from the WAN router's
-# own address (no policy, no secpath).
+# Spoofed clear datagrams, valid inside, to B's tunnel port. From the WAN
+# router's own address (no policy covers it): no secpath, so ivgmp drops
+# and counts them. From A's WAN address: the inbound policy demands ESP, so
+# the kernel's UDP policy check drops them before the tunnel socket sees
+# them (XfrmInTmplMismatch).
+mismatch() {
+	ip netns exec eB awk '$1 == "XfrmInTmplMismatch" { print $2 }' \
+		/proc/net/xfrm_stat
+}
+mm0=$(mismatch)
 recv_start B $G B-spoof
 ip netns exec wan $PY "$MCAST" spoof "$(topo_wan4 A)" "$(topo_wan4 B)" \
-	"$TOPO_PORT" 20
+	"$TOPO_PORT" 20 --group $G
 ip netns exec wan $PY "$MCAST" spoof 172.16.2.1 "$(topo_wan4 B)" \
-	"$TOPO_PORT" 20
+	"$TOPO_PORT" 20 --group $G
 sleep 1
 topo_eq "ipsec: spoofed datagrams never reach B's LAN" "$(recv_stop B-spoof)" "0 0"
-topo_eq "ipsec: spoofed datagrams counted as not-ipsec" \
-	"$(topo_drops B not-ipsec)" 40
+topo_eq "ipsec: spoofed from a non-site counted as not-ipsec" \
+	"$(topo_drops B not-ipsec)" 20
+topo_check "ipsec: spoofed from site A rejected by the inbound policy" \
+	[ $(($(mismatch) - mm0)) -ge 20 ]
 topo_eq "ipsec: spoofed datagrams not delivered" "$(topo_stat B delivered)" \
 	$((N + BIG))
 
@@ -92,7 +102,7 @@ ip -n eB xfrm policy flush
 ivt B config set require-ipsec off
 recv_start B $G B-clear
 ip netns exec wan $PY "$MCAST" spoof "$(topo_wan4 A)" "$(topo_wan4 B)" \
-	"$TOPO_PORT" 20
+	"$TOPO_PORT" 20 --group $G
 sleep 1
 topo_eq "ipsec: control: clear datagrams delivered without require-ipsec" \
 	"$(recv_stop B-clear)" "20 1"

@@ -189,7 +189,8 @@ topo_esp() {
 				src=$(topo_wan4 "$s")
 				dst=$(topo_wan4 "$t")
 			fi
-			# One SA per direction, the same on both ends.
+			# One SA per direction, the same on both ends; the
+			# template must name its reqid (0 only matches reqid 0).
 			spi=$(printf '0x%x' $((0x1000 + i * 16 + j)))
 			key=$(printf '0x%040x' $((0x1000 + i * 16 + j)))
 			topo_xfrm -n "e$s" xfrm state add src "$src" dst "$dst" proto esp \
@@ -200,10 +201,12 @@ topo_esp() {
 				aead 'rfc4106(gcm(aes))' "$key" 128 || return 1
 			topo_xfrm -n "e$s" xfrm policy add src "$src" dst "$dst" \
 				proto udp dport "$TOPO_PORT" dir out \
-				tmpl src "$src" dst "$dst" proto esp mode transport || return 1
+				tmpl src "$src" dst "$dst" proto esp reqid "$spi" \
+				mode transport || return 1
 			topo_xfrm -n "e$t" xfrm policy add src "$src" dst "$dst" \
 				proto udp dport "$TOPO_PORT" dir in \
-				tmpl src "$src" dst "$dst" proto esp mode transport || return 1
+				tmpl src "$src" dst "$dst" proto esp reqid "$spi" \
+				mode transport || return 1
 		done
 	done
 }
