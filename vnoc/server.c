@@ -108,9 +108,18 @@ static int http_get(struct soap *soap)
 	return SOAP_OK;
 }
 
+/*
+ * The caller's identity: the one CN of its verified certificate.  A
+ * certificate with two CNs, a NUL inside the CN, or a CN that does not fit
+ * identifies nobody: a prefix of it, or either CN, could name the admin or
+ * another site.
+ */
 static void peer_cn(struct soap *soap, char *cn, size_t len)
 {
+	unsigned char *utf8 = NULL;
+	X509_NAME *name;
 	X509 *cert;
+	int i, n;
 
 	cn[0] = '\0';
 	if (!soap->ssl)
@@ -119,10 +128,29 @@ static void peer_cn(struct soap *soap, char *cn, size_t len)
 	cert = SSL_get1_peer_certificate(soap->ssl);
 	if (!cert)
 		return;
-	if (SSL_get_verify_result(soap->ssl) == X509_V_OK &&
-	    X509_NAME_get_text_by_NID(X509_get_subject_name(cert),
-				      NID_commonName, cn, (int)len) < 0)
-		cn[0] = '\0';
+	if (SSL_get_verify_result(soap->ssl) != X509_V_OK)
+		goto out;
+	name = X509_get_subject_name(cert);
+	i = X509_NAME_get_index_by_NID(name, NID_commonName, -1);
+	if (i < 0)
+		goto out;
+	if (X509_NAME_get_index_by_NID(name, NID_commonName, i) >= 0) {
+		log_warnx("certificate from %s has more than one CN: refused",
+			  soap->host);
+		goto out;
+	}
+	n = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(
+					X509_NAME_get_entry(name, i)));
+	if (n < 0)
+		goto out;
+	if ((size_t)n >= len || strlen((char *)utf8) != (size_t)n) {
+		log_warnx("certificate from %s: CN with a NUL byte or longer "
+			  "than %zu bytes: refused", soap->host, len - 1);
+		goto out;
+	}
+	memcpy(cn, utf8, (size_t)n + 1);
+out:
+	OPENSSL_free(utf8);
 	X509_free(cert);
 }
 

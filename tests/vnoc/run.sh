@@ -17,7 +17,10 @@ pki=$work/pki
 pki_ca "$pki" ca && pki_ca "$pki" evilca &&
 	pki_cert "$pki" localhost && pki_cert "$pki" admin &&
 	pki_many "$pki" site 5 && pki_cert "$pki" stranger &&
-	pki_cert "$pki" evil1 evilca || { echo "FAIL: vnoc/pki"; exit 1; }
+	pki_cert "$pki" evil1 evilca &&
+	pki_raw_cert "$pki" twocn admin stranger &&
+	pki_raw_cert "$pki" nulcn 'admin\x00.example' ||
+	{ echo "FAIL: vnoc/pki"; exit 1; }
 
 IVGMP_TOP=$top VNOC_PKI=$pki VNOC_WORK=$work \
 	VNOC_PORT=${VNOC_PORT:-$((20000 + $$ % 20000))} \

@@ -331,6 +331,20 @@ def test_unregistered_cn_refused():
     result('unregistered_cn_refused', f is not None and 'not a registered site' in f, f)
 
 
+def test_ambiguous_cn_refused():
+    # two CNs, or one with a NUL byte, identify nobody: not the admin whose
+    # name is the first CN or the text before the NUL
+    out = []
+    for cn in ('twocn', 'nulcn'):
+        f = fault_of(service(cn).SiteList)
+        rc, o, err = ctl(cn, 'site', 'list')
+        out.append((f, rc, o, err))
+    result('ambiguous_cn_refused',
+           all(f is not None and 'admin operation refused' in f and
+               rc != 0 and 'site1' not in o for f, rc, o, err in out),
+           repr(out))
+
+
 def test_admin_op_from_site_refused():
     f1 = fault_of(service('site1').SiteRemove, id=2)
     rc, out, err = ctl('site2', 'policy', 'add', 1, '0.0.0.0/0', 'both', 'permit')
@@ -724,6 +738,7 @@ longpoll-max = 60
                   test_longpoll_ignores_unrelated_change,
                   test_cert_no_cert_refused, test_cert_other_ca_refused,
                   test_unregistered_cn_refused, test_admin_op_from_site_refused,
+                  test_ambiguous_cn_refused,
                   test_report_for_other_site_refused,
                   test_report_retry_not_double_counted,
                   test_report_counter_above_int64_refused,
