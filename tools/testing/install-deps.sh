@@ -14,7 +14,7 @@ PKGS=(
 	gsoap libgsoap-dev libssl-dev openssl libsqlite3-dev sqlite3
 	libcmocka-dev pkg-config clang
 	iproute2 tcpdump iputils-ping socat ethtool procps psmisc jq
-	python3 python3-zeep python3-scapy
+	python3 python3-zeep python3-scapy python3-cryptography
 )
 
 log() { printf 'install-deps: %s\n' "$*" >&2; }
