@@ -2,6 +2,7 @@
  * vnocctl.c - ivgmp-vnocctl: admin CLI of the VNOC (and site operations,
  * for debugging, when given a site certificate).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -49,14 +50,18 @@ static void die_call(const char *what)
 	exit(1);
 }
 
+/* Decimal, or hexadecimal with 0x: never octal ("010" is ten), and no
+ * sign or space that strtoull() would take ("-1" is not 2^64 - 1). */
 static uint64_t num(const char *s, uint64_t max, const char *what)
 {
-	unsigned long long v;
-	char *end;
+	bool hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+	unsigned long long v = 0;
+	char *end = NULL;
 
 	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || end == s || *end || v > max || *s == '-') {
+	if (hex ? isxdigit((unsigned char)s[2]) : isdigit((unsigned char)s[0]))
+		v = strtoull(hex ? s + 2 : s, &end, hex ? 16 : 10);
+	if (!end || errno || *end || v > max) {
 		fprintf(stderr, "ivgmp-vnocctl: bad %s '%s'\n", what, s);
 		exit(2);
 	}

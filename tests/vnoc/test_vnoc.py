@@ -354,6 +354,23 @@ def test_admin_op_from_site_refused():
     result('admin_op_from_site_refused', ok, '%s %s' % (f1, err))
 
 
+def test_ctl_numbers_decimal():
+    # "010" is ten, as an operator means it, not octal 8; a sign or a
+    # space before a number is a usage error, not 2^64 - 1
+    rc, out, err = ctl('admin', 'site', 'add', '010', 'siteten',
+                       '192.0.2.10', 4789)
+    _, sites, _ = ctl('admin', 'site', 'list')
+    for i in (8, 10):
+        ctl('admin', 'site', 'remove', i)
+    bad = [ctl('admin', 'audit', 'since', v)[0]
+           for v in (' -1', '-1', '+5', ' 5')]
+    hexok = ctl('admin', 'policy', 'list', '0x1')[0]
+    result('ctl_numbers_decimal',
+           rc == 0 and '10 siteten ' in sites and '8 siteten' not in sites
+           and bad == [2, 2, 2, 2] and hexok == 0,
+           '%s %s %s %s' % (err, sites, bad, hexok))
+
+
 def usage_csv(*filt):
     rc, out, err = ctl('admin', 'usage', *filt)
     return [l.split(',') for l in out.strip().split('\n')[1:] if l]
@@ -738,7 +755,7 @@ longpoll-max = 60
                   test_longpoll_ignores_unrelated_change,
                   test_cert_no_cert_refused, test_cert_other_ca_refused,
                   test_unregistered_cn_refused, test_admin_op_from_site_refused,
-                  test_ambiguous_cn_refused,
+                  test_ambiguous_cn_refused, test_ctl_numbers_decimal,
                   test_report_for_other_site_refused,
                   test_report_retry_not_double_counted,
                   test_report_counter_above_int64_refused,
