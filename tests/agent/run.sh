@@ -114,6 +114,9 @@ ca = $W/pki/ca.crt
 poll_wait = 5
 backoff_min = 1
 backoff_max = 2
+[multisubnet]
+subscribe = 239.1.5.5
+subscribe = ff3e::5
 EOF
 ip netns exec "$NA" "$top/agent/ivgmp-agent" -d -K -v -f "$W/agent.conf" -s "$W/ctl" \
 	-p "$W/pid" -S "$W/spool" >"$W/agent.log" 2>&1 &
@@ -125,6 +128,15 @@ if wait_for 10 agent_status_has '^ivgmp-agent: site 1,'; then
 	pass site-id-from-vnoc
 else
 	fail site-id-from-vnoc "$(status | head -1)"
+fi
+
+# proactive subscriptions (paper §3.2): the edge itself is a member on lan0
+igmp_has() { A grep -A20 lan0 /proc/net/igmp | grep -qi "$1"; }
+if wait_for 5 igmp_has 050501EF; then pass subscribe-igmp; else fail subscribe-igmp; fi
+if wait_for 5 sh -c "ip netns exec $NA grep lan0 /proc/net/igmp6 | grep -q ff3e0000000000000000000000000005"; then
+	pass subscribe-mld
+else
+	fail subscribe-mld
 fi
 
 # a LAN host joins with an ordinary socket: the VNOC gets JoinGroup
@@ -192,6 +204,8 @@ if H "$top/tools/ivgmp-announce/ivgmp-announce" --agent 10.9.0.1 \
 else
 	fail announce-sender
 fi
+if igmp_has 070701EF; then pass announced-sender-subscribed; else
+	fail announced-sender-subscribed; fi
 # ... which lapses without renewal
 if wait_for 10 not_member 239.1.7.7 sender; then
 	pass announce-expires
