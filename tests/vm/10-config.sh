@@ -57,8 +57,8 @@ expect() {
 	fi
 }
 
-# insmod does not resolve dependencies: load them from the guest's tree.
-load_ivgmp() {
+# insmod does not resolve dependencies (lib.sh has the general version).
+declare -F load_ivgmp >/dev/null || load_ivgmp() {
 	modprobe -a udp_tunnel ip6_udp_tunnel && insmod "$IVGMP_KO"
 }
 
@@ -67,6 +67,7 @@ cleanup() {
 		ip netns del "$ns" 2>/dev/null
 	done
 	rmmod ivgmp 2>/dev/null
+	if declare -F lib_cleanup >/dev/null; then lib_cleanup; fi
 }
 trap cleanup EXIT
 
@@ -187,15 +188,22 @@ expect "c1: no site left behind" 0 test -z "$(ivt c1 site show)"
 # have no route; a listener in c1 counts the events. The bucket holds one
 # second's worth and refills at event_rate per second.
 events() { # RATE N -> prints "<events> <seconds spent sending>"
-	local rate=$1 n=$2 t0 t1
+	local rate=$1 n=$2 t0 t1 lpid i
 	ivt c1 config set event-rate "$rate" || return 1
-	ip netns exec c1 $PY "$NLPY" events 4 >"$OUT/events" &
-	local lpid=$!
-	sleep 1
+	rm -f "$OUT/ready" "$OUT/events"
+	ip netns exec c1 $PY "$NLPY" events "$OUT/ready" "$OUT/events" &
+	lpid=$!
+	i=0
+	while [ ! -e "$OUT/ready" ] && [ $((i++)) -lt 300 ]; do
+		sleep 0.1
+	done
 	t0=$(date +%s%N)
 	ip netns exec h1 $PY "$NLPY" send-groups 10.1.0.2 "$n"
 	t1=$(date +%s%N)
-	wait $lpid
+	# Events are sent from the hook, before the sender's sendto returns.
+	sleep 0.5
+	kill -TERM "$lpid"
+	wait "$lpid"
 	echo "$(cat "$OUT/events") $(( (t1 - t0) / 1000000000 + 1 ))"
 }
 read -r ev secs <<<"$(events 1000 100)"

@@ -23,6 +23,7 @@ cleanup() {
 	ip netns del n1 2>/dev/null
 	ip netns del n2 2>/dev/null
 	rmmod ivgmp 2>/dev/null
+	if declare -F lib_cleanup >/dev/null; then lib_cleanup; fi
 }
 trap cleanup EXIT
 

@@ -8,8 +8,9 @@ requests from unprivileged callers.
                                      an extack message = PASS)
     ivgmp_nl.py eperm [PREFIX]       every command and the events group must
                                      fail with EPERM (run it unprivileged)
-    ivgmp_nl.py events SECONDS       listen on the events group for SECONDS,
-                                     print the number of NEW_SOURCE events
+    ivgmp_nl.py events READY OUT     count NEW_SOURCE events until SIGTERM;
+                                     touch READY once listening, write the
+                                     count to OUT
     ivgmp_nl.py send-groups SRC N    send one datagram (TTL 8) from SRC to
                                      each of N groups 239.50.x.y
     ivgmp_nl.py tables [PREFIX]      rtnetlink flag semantics, EBUSY, a route
@@ -472,24 +473,32 @@ def parse_attrs_all(buf):
     return out
 
 
-def count_events(seconds):
+def count_events(ready, out):
+    """Count NEW_SOURCE events from joining the group until SIGTERM; touch
+    READY once joined, write the count to OUT at the end."""
     import select
-    import time
+    import signal
+    stop = []
+    signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
     g = Genl()
     g.sock.setsockopt(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, g.mcgrps["events"])
     g.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
-    n, end = 0, time.monotonic() + seconds
-    while True:
-        left = end - time.monotonic()
-        if left <= 0 or not select.select([g.sock], [], [], left)[0]:
-            break
+    open(ready, "w").close()
+    n = 0
+    while not stop:
+        try:
+            if not select.select([g.sock], [], [], 0.2)[0]:
+                continue
+        except InterruptedError:
+            continue
         data = g.sock.recv(1 << 16)
         while len(data) >= 20:
             mlen, mtype = struct.unpack_from("=IH", data)
             if mtype == g.family and data[16] == 11:  # IVGMP_CMD_NEW_SOURCE
                 n += 1
             data = data[(mlen + 3) & ~3:]
-    print(n)
+    with open(out, "w") as f:
+        f.write("%d\n" % n)
     return 0
 
 
@@ -505,8 +514,8 @@ def send_groups(src, count):
 
 
 def main():
-    if len(sys.argv) >= 3 and sys.argv[1] == "events":
-        return count_events(float(sys.argv[2]))
+    if len(sys.argv) >= 4 and sys.argv[1] == "events":
+        return count_events(sys.argv[2], sys.argv[3])
     if len(sys.argv) >= 4 and sys.argv[1] == "send-groups":
         return send_groups(sys.argv[2], int(sys.argv[3]))
     if len(sys.argv) < 2 or sys.argv[1] not in ("malformed", "eperm",
