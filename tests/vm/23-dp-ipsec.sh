@@ -47,7 +47,7 @@ for s in B C D; do recv_start $s $G; done
 send A $G $N
 # 1400 bytes of UDP payload: 1428 inner, 1468 with the tunnel headers,
 # over 1500 with ESP: each copy leaves as two outer fragments.
-send A $G $BIG --size 1400
+send A $G $BIG --size 1400 --first 1000
 sleep 1
 topo_eq "ipsec: B receives each packet once" "$(recv_stop B)" \
 	"$((N + BIG)) $((N + BIG))"

@@ -6,7 +6,7 @@
       SIGTERM, then write "<total> <unique>" to OUTFILE. total > unique
       means duplicates arrived.
   mcast.py send GROUP PORT IFNAME COUNT [--ttl N] [--size BYTES]
-                [--interval SECONDS]
+                [--interval SECONDS] [--first SEQ]
       Send COUNT tagged datagrams to GROUP out of IFNAME.
   mcast.py spoof SRC DST DPORT COUNT --vpn V --origin O --group G --source S
       Send COUNT clear IVGMP datagrams from a forged IPv4 source address
@@ -87,7 +87,7 @@ def send(a):
         s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_HOPS, a.ttl)
         s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_LOOP, 0)
         dst = (a.group, a.port, 0, idx)
-    for i in range(a.count):
+    for i in range(a.first, a.first + a.count):
         msg = TAG + b"%d " % i
         msg += b"x" * max(0, a.size - len(msg))
         s.sendto(msg, dst)
@@ -167,6 +167,8 @@ def main():
     s.add_argument("--ttl", type=int, default=16)
     s.add_argument("--size", type=int, default=64)
     s.add_argument("--interval", type=float, default=0.005)
+    s.add_argument("--first", type=int, default=0,
+                   help="sequence number of the first datagram")
     f = sub.add_parser("spoof")
     f.add_argument("src")
     f.add_argument("dst")
