@@ -85,9 +85,9 @@ static int once(struct ivgmp_config_info *c, unsigned int attr,
 
 int config_parse_set(int argc, char **argv, struct ivgmp_config_info *c)
 {
-	bool nolans = false, noprefixes = false, on;
+	bool nolans = false, noprefixes = false, on = false;
 	const char *val;
-	uint32_t v;
+	uint32_t v = 0;
 	int i, err;
 
 	memset(c, 0, sizeof(*c));
