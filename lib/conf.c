@@ -266,36 +266,56 @@ static struct conf *conf_new(const char *name)
 	return c;
 }
 
+/*
+ * One line into buf (at most CONF_MAX_LINE bytes, newline dropped): its
+ * length, -1 at the end of the file, -2 if longer.  Unlike fgets() the
+ * length is known, so a NUL byte cannot hide the rest of the line, and
+ * unlike getline() a file without newlines (/dev/zero) costs no memory.
+ */
+static int read_line(FILE *f, char *buf)
+{
+	int ch, len = 0;
+
+	while ((ch = getc(f)) != EOF && ch != '\n') {
+		if (len == CONF_MAX_LINE)
+			return -2;
+		buf[len++] = (char)ch;
+	}
+	buf[len] = '\0';
+	return ch == EOF && !len ? -1 : len;
+}
+
 static int conf_parse_stream(struct conf *c, FILE *f)
 {
 	const char *section = "";
-	char buf[CONF_MAX_LINE + 2];
+	char buf[CONF_MAX_LINE + 1];
 	unsigned int line = 0;
-	int err;
+	int err = 0, len;
 
-	while (fgets(buf, sizeof(buf), f)) {
-		size_t len = strlen(buf);
-
+	while ((len = read_line(f, buf)) != -1) {
 		line++;
-		if (len && buf[len - 1] == '\n')
-			buf[--len] = '\0';
-		else if (!feof(f))
-			return line_error(c, line, "line longer than %d bytes",
-					  CONF_MAX_LINE);
+		if (len == -2) {
+			err = line_error(c, line, "line longer than %d bytes",
+					 CONF_MAX_LINE);
+			break;
+		}
+		if (strlen(buf) != (size_t)len) {
+			err = line_error(c, line, "NUL byte in line");
+			break;
+		}
 		err = parse_line(c, line, buf, &section);
 		if (err == -ENOMEM)
 			snprintf(c->errmsg, sizeof(c->errmsg), "%s: %s",
 				 c->name, strerror(ENOMEM));
 		if (err)
-			return err;
+			break;
 	}
-	if (ferror(f)) {
-		err = -errno;
+	if (!err && ferror(f)) {
+		err = errno ? -errno : -EIO;
 		snprintf(c->errmsg, sizeof(c->errmsg), "%s: %s", c->name,
-			 strerror(errno));
-		return err ? err : -EIO;
+			 strerror(-err));
 	}
-	return 0;
+	return err;
 }
 
 static int conf_finish(struct conf *c, int err, struct conf **out,

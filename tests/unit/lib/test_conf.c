@@ -195,6 +195,37 @@ static void test_load_file(void **state)
 	assert_non_null(strstr(err, path));
 }
 
+/* A NUL byte (a binary file given by mistake) is named as such, and never
+ * hides the rest of its line. */
+static void test_nul_byte(void **state)
+{
+	static const char *const texts[] = {
+		"a = 1\nb = 2\0junk\n",
+		"a = 1\n\0b = 2",
+	};
+	static const size_t lens[] = { 17, 13 };
+	char path[] = "/tmp/ivgmp-conf-XXXXXX";
+	char err[256];
+	struct conf *c;
+	unsigned i;
+	int fd;
+
+	for (i = 0; i < 2; i++) {
+		fd = mkstemp(path);
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, texts[i], lens[i]), (ssize_t)lens[i]);
+		close(fd);
+		c = NULL;
+		err[0] = '\0';
+		assert_int_equal(conf_load(path, &c, err, sizeof(err)), -EINVAL);
+		assert_null(c);
+		assert_non_null(strstr(err, ":2: "));
+		assert_non_null(strstr(err, "NUL byte"));
+		unlink(path);
+		strcpy(path, "/tmp/ivgmp-conf-XXXXXX");
+	}
+}
+
 static void test_empty(void **state)
 {
 	struct conf *c = parse_ok("");
@@ -213,6 +244,7 @@ int main(void)
 		cmocka_unit_test(test_lists_and_unused),
 		cmocka_unit_test(test_load_file),
 		cmocka_unit_test(test_empty),
+		cmocka_unit_test(test_nul_byte),
 	};
 
 	return cmocka_run_group_tests_name("conf", tests, NULL, NULL);
