@@ -60,7 +60,7 @@ wait $TCPDUMP 2>/dev/null
 TCPDUMP=
 
 say "on the WAN (tcpdump in the WAN router, first lines)"
-tcpdump -r "$PCAP" -n 2>/dev/null | head -8
+tcpdump -r "$PCAP" -n 'esp or udp' 2>/dev/null | head -6
 esp=$(tcpdump -r "$PCAP" -n esp 2>/dev/null | wc -l)
 clear=$(tcpdump -r "$PCAP" -n "udp port $TOPO_PORT" 2>/dev/null | wc -l)
 echo "ESP packets: $esp   tunnel UDP (port $TOPO_PORT) in clear: $clear"

@@ -13,7 +13,7 @@
 # WAN link. Site ids are 1..4, the tunnel port $TOPO_PORT, VPN 1 on lan0.
 
 TOPO_PORT=${TOPO_PORT:-7654}
-TOPO_SITES="A B C D"
+TOPO_SITES=${TOPO_SITES:-A B C D}
 TOPO_RECV_PORT=5000
 IVT=${IVT:-$IVGMP_TOP/tools/ivgmptool/ivgmptool}
 MCAST=${MCAST:-$IVGMP_TOP/tests/vm/mcast.py}
