@@ -119,5 +119,8 @@ int ivgmp_config_set(struct ivgmp_net *in, const struct nlattr *nest,
 
 int ivgmp_config_net_init(struct ivgmp_net *in);
 void ivgmp_config_net_exit(struct ivgmp_net *in);
+/* Watches for LAN interfaces going away, in every namespace. */
+int ivgmp_config_notifier_init(void);
+void ivgmp_config_notifier_exit(void);
 
 #endif /* _IVGMP_CONFIG_H */

@@ -12,6 +12,7 @@
 
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
+#include <linux/workqueue.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 #include <uapi/linux/ivgmp.h>
@@ -36,6 +37,8 @@ struct ivgmp_net {
 	struct ivgmp_pcpu_stats __percpu *stats;	/* namespace totals */
 	struct ivgmp_pcpu_drops __percpu *drops;	/* by enum ivgmp_drop */
 	struct ivgmp_event_limit events;
+	/* Drops deleted interfaces from the LAN list (config.c). */
+	struct work_struct lan_prune;
 
 	/*
 	 * Data path state, owned by tx.c and rx.c. The tunnel sockets are

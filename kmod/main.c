@@ -95,11 +95,16 @@ static int __init ivgmp_init(void)
 	err = register_pernet_subsys(&ivgmp_net_ops);
 	if (err)
 		return err;
-	err = ivgmp_genl_init();
+	err = ivgmp_config_notifier_init();
 	if (err)
 		goto unregister_pernet;
+	err = ivgmp_genl_init();
+	if (err)
+		goto unregister_notifier;
 	return 0;
 
+unregister_notifier:
+	ivgmp_config_notifier_exit();
 unregister_pernet:
 	unregister_pernet_subsys(&ivgmp_net_ops);
 	return err;
@@ -108,6 +113,8 @@ unregister_pernet:
 static void __exit ivgmp_exit(void)
 {
 	ivgmp_genl_exit();
+	ivgmp_config_notifier_exit();
+	/* Each namespace's exit cancels its pending LAN prune. */
 	unregister_pernet_subsys(&ivgmp_net_ops);
 	/* Table objects are freed by call_rcu() callbacks in this module. */
 	rcu_barrier();

@@ -227,6 +227,26 @@ fi
 expect "c1: event rate back" 0 ivt c1 config set event-rate 10
 jcheck "c1: config as before" "$(ivt c1 -j config show)" ". == $BEFORE"
 
+# --- a LAN interface that goes away leaves the LAN list ----------------------
+# (deleted, or moved to another namespace); the rest of the config stays.
+ip -n c2 link add name lanx type dummy
+ip -n c2 link add name lany type dummy
+expect "c2: three LANs" 0 ivt c2 config set lan lan0:22 lan lanx:23 lan lany:24
+ip -n c2 link del lanx
+ip -n c2 link set lany netns c3
+lans_left() {
+	ivt c2 -j config show | jq -e '[.lans[].vpn] == [22]' >/dev/null
+}
+i=0
+while ! lans_left && [ $((i++)) -lt 50 ]; do
+	sleep 0.1
+done
+jcheck "c2: deleted and moved LANs dropped" "$(ivt c2 -j config show)" \
+	"$C2"
+text=$(ivt c2 config show)
+# shellcheck disable=SC2086
+expect "c2: config show | config set after the deletion" 0 ivt c2 config set $text
+
 # --- a configured namespace with sites and routes goes away --------------------
 expect "c3: config" 0 ivt c3 config set site-id 3 lan dummy0:1
 expect "c3: site" 0 ivt c3 site add 4 addr 192.0.2.4
