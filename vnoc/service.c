@@ -465,9 +465,16 @@ int vnoc__GetState(struct soap *soap, ULONG64 since, unsigned int wait,
 	s = caller(soap, &err);
 	if (!s)
 		goto out;
+	/* A version above the site's own was never handed out in this
+	 * database's history (restored from a backup, or replaced): the
+	 * client's view is of another history, it gets the current one now. */
+	if (since > s->view_version)
+		log_info("site %u asks for version %" PRIu64 " ahead of its "
+			 "%" PRIu64 ": sending its whole view", s->id,
+			 (uint64_t)since, s->view_version);
 	/* Only this site's condition variable is signalled, and only when its
 	 * own view changed: other sites' changes never wake this request. */
-	while (s->view_version <= since && !s->removed && !srv->stopping) {
+	while (s->view_version == since && !s->removed && !srv->stopping) {
 		if (pthread_cond_timedwait(&s->cond, &srv->lock, &deadline))
 			break;
 	}
@@ -479,7 +486,7 @@ int vnoc__GetState(struct soap *soap, ULONG64 since, unsigned int wait,
 		goto out;
 	}
 	err = fill_view(soap, srv, s, resp);
-	resp->changed = resp->version > since ? true_ : false_;
+	resp->changed = resp->version != since ? true_ : false_;
 out:
 	pthread_mutex_unlock(&srv->lock);
 	return err;

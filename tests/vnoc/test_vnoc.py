@@ -225,6 +225,21 @@ def longpoll(svc, since, wait, out):
     out['dt'] = out['t'] - t0
 
 
+def test_longpoll_since_ahead_returns_view():
+    # a version the VNOC never handed out (its database was restored from
+    # a backup, or replaced): the client's view is of another history and
+    # must be replaced now, not after the versions catch up
+    s4 = service('site4')
+    cur = s4.GetState(sinceVersion=0, waitSeconds=0)
+    out = {}
+    longpoll(s4, cur.version + 1000, 5, out)
+    r = out['resp']
+    result('longpoll_since_ahead_returns_view',
+           out['dt'] < 2 and r.changed and r.version == cur.version and
+           r.site == 4, 'dt %.1f changed %s version %s (was %s)' %
+           (out['dt'], r.changed, r.version, cur.version))
+
+
 def test_ipv6_ssm_routes():
     rc, out, err = ctl('admin', 'policy', 'add', 1, 'ff3e::/16', 'both', 'permit')
     s1, s2, s3 = service('site1'), service('site2'), service('site3')
@@ -753,6 +768,7 @@ longpoll-max = 60
                   test_ipv6_ssm_routes,
                   test_longpoll_wakes_on_change,
                   test_longpoll_ignores_unrelated_change,
+                  test_longpoll_since_ahead_returns_view,
                   test_cert_no_cert_refused, test_cert_other_ca_refused,
                   test_unregistered_cn_refused, test_admin_op_from_site_refused,
                   test_ambiguous_cn_refused, test_ctl_numbers_decimal,
