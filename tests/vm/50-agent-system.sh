@@ -55,6 +55,10 @@ cleanup() {
 		kill "$p" 2>/dev/null
 	done
 	sleep 0.3
+	for p in A B C D; do
+		ip -n "e$p" xfrm policy flush 2>/dev/null
+		ip -n "e$p" xfrm state flush 2>/dev/null
+	done
 	ip netns del hB2 2>/dev/null
 	topo_cleanup
 	lib_cleanup
@@ -224,6 +228,11 @@ if wait_for 20 test -e "$W/b1.first"; then
 		"$W/b1.ready" "$W/b1.first")"
 else
 	fail "$T: B's host receives A's traffic"
+	echo "# B: $(ivt B -j stats 2>&1 | jq -c . 2>/dev/null | head -c 600)"
+	echo "# B xfrm_stat: $(ip netns exec eB cat /proc/net/xfrm_stat | awk '$2!=0' | tr '\n' ' ')"
+	echo "# A xfrm_stat: $(ip netns exec eA cat /proc/net/xfrm_stat | awk '$2!=0' | tr '\n' ' ')"
+	echo "# B sites: $(ivt B -j site show 2>&1 | tr -d '\n ' | head -c 300)"
+	echo "# B config: $(ivt B config show 2>&1 | tr '\n' ' ')"
 fi
 check "$T: B has a deliver-local route from A" has_route B $G 1
 nh_b_moving() { [ "$(nh_packets A $G 1 2)" -gt 0 ]; }
