@@ -199,7 +199,7 @@ static int check_role(struct soap *soap, enum vnoc__Role role)
 }
 
 /*
- * Begins a change: the caller writes it, then calls commit_change(), then
+ * Begins a change: the caller writes it, then calls end_change(), then
  * changes memory, then applied(), which returns once the change is durable.
  */
 static int begin_change(struct soap *soap, struct vnoc_server *srv)
@@ -232,21 +232,31 @@ static int fail_change(struct soap *soap, struct vnoc_server *srv,
 	return server_fault(soap, what, &srv->db);
 }
 
+/* Ends the write of a change (its audit record if detail is given). */
 static int commit_change(struct soap *soap, struct vnoc_server *srv,
 			 const char *action, const char *detail)
 {
 	/* The change may give sites version + 1: make that durable too. */
 	if (vnoc_db_set_version(&srv->db, srv->state.version + 1) ||
-	    (action && vnoc_db_audit(&srv->db, now(), conn(soap)->cn, action,
+	    (detail && vnoc_db_audit(&srv->db, now(), conn(soap)->cn, action,
 				     detail)))
-		return fail_change(soap, srv, action ? action : "change");
+		return fail_change(soap, srv, action);
 	if (vnoc_db_savepoint_release(&srv->db))
-		return fail_change(soap, srv, action ? action : "change");
+		return fail_change(soap, srv, action);
 	conn(soap)->ticket = srv->txn_seq;
 	return SOAP_OK;
 }
 
-/* After commit_change() and the memory update: waits until the change is
+/* After begin_change() and the write (dberr its result): undoes or ends it. */
+static int end_change(struct soap *soap, struct vnoc_server *srv, int dberr,
+		      const char *action, const char *detail)
+{
+	if (dberr)
+		return fail_change(soap, srv, action);
+	return commit_change(soap, srv, action, detail);
+}
+
+/* After end_change() and the memory update: waits until the change is
  * durable, then the woken sites see it.  Bad input was refused before the
  * write, so the memory update can only fail for ENOMEM, which leaves memory
  * behind the database until a restart reloads it. */
@@ -320,14 +330,10 @@ int vnoc__JoinGroup(struct soap *soap, unsigned int vpn, char *group,
 	}
 	if (!noop) {
 		err = begin_change(soap, srv);
-		if (err)
-			goto out;
-		if (vnoc_db_member_put(&srv->db, s->id, vpn, &g,
-				       (enum vnoc_role)role, src, nsource)) {
-			err = fail_change(soap, srv, "join");
-			goto out;
-		}
-		err = commit_change(soap, srv, "join", detail);
+		if (!err)
+			err = end_change(soap, srv, vnoc_db_member_put(&srv->db,
+					 s->id, vpn, &g, (enum vnoc_role)role,
+					 src, nsource), "join", detail);
 		if (err)
 			goto out;
 		err = applied(soap, srv, vnoc_join(&srv->state, s->id, vpn, &g,
@@ -368,13 +374,9 @@ int vnoc__LeaveGroup(struct soap *soap, unsigned int vpn, char *group,
 		 s->id, vpn, vnoc_addr_str(&g, gs, sizeof(gs)),
 		 role_name((enum vnoc_role)role));
 	err = begin_change(soap, srv);
-	if (err)
-		goto out;
-	if (vnoc_db_member_del(&srv->db, s->id, vpn, &g, (enum vnoc_role)role)) {
-		err = fail_change(soap, srv, "leave");
-		goto out;
-	}
-	err = commit_change(soap, srv, "leave", detail);
+	if (!err)
+		err = end_change(soap, srv, vnoc_db_member_del(&srv->db, s->id,
+				 vpn, &g, (enum vnoc_role)role), "leave", detail);
 	if (err)
 		goto out;
 	rc = vnoc_leave(&srv->state, s->id, vpn, &g, (enum vnoc_role)role);
@@ -596,13 +598,9 @@ int vnoc__ReportUsage(struct soap *soap, ULONG64 seq, int nroute,
 	snprintf(detail, sizeof(detail), "site %u seq %" PRIu64 " routes %d",
 		 s->id, (uint64_t)seq, nroute);
 	err = begin_change(soap, srv);
-	if (err)
-		goto out;
-	if (vnoc_db_usage_add(&srv->db, s->id, seq, now(), u, nu)) {
-		err = fail_change(soap, srv, "usage report");
-		goto out;
-	}
-	err = commit_change(soap, srv, NULL, NULL);
+	if (!err)
+		err = end_change(soap, srv, vnoc_db_usage_add(&srv->db, s->id,
+				 seq, now(), u, nu), "usage report", NULL);
 	if (err)
 		goto out;
 	s->last_report_seq = seq;
@@ -664,14 +662,9 @@ static int site_write(struct soap *soap, struct vnoc__Site *in, bool update,
 	snprintf(detail, sizeof(detail), "site %u name %s address %s port %u",
 		 in->id, in->name, addr, in->port);
 	err = begin_change(soap, srv);
-	if (err)
-		goto out;
-	if (vnoc_db_site_put(&srv->db, &tmp)) {
-		err = fail_change(soap, srv, "site");
-		goto out;
-	}
-	err = commit_change(soap, srv, update ? "site-update" : "site-add",
-			    detail);
+	if (!err)
+		err = end_change(soap, srv, vnoc_db_site_put(&srv->db, &tmp),
+				 update ? "site-update" : "site-add", detail);
 	if (err)
 		goto out;
 	if (update)
@@ -718,13 +711,9 @@ int vnoc__SiteRemove(struct soap *soap, unsigned int id,
 	}
 	snprintf(detail, sizeof(detail), "site %u", id);
 	err = begin_change(soap, srv);
-	if (err)
-		goto out;
-	if (vnoc_db_site_del(&srv->db, id)) {
-		err = fail_change(soap, srv, "site-remove");
-		goto out;
-	}
-	err = commit_change(soap, srv, "site-remove", detail);
+	if (!err)
+		err = end_change(soap, srv, vnoc_db_site_del(&srv->db, id),
+				 "site-remove", detail);
 	if (err)
 		goto out;
 	err = applied(soap, srv, vnoc_site_remove(&srv->state, id),
@@ -803,13 +792,9 @@ int vnoc__RelaySet(struct soap *soap, unsigned int id, enum xsd__boolean relay,
 	snprintf(detail, sizeof(detail), "site %u relay %d reflector %d fanout %u",
 		 id, tmp.relay, tmp.reflector, fanout);
 	err = begin_change(soap, srv);
-	if (err)
-		goto out;
-	if (vnoc_db_site_put(&srv->db, &tmp)) {
-		err = fail_change(soap, srv, "relay");
-		goto out;
-	}
-	err = commit_change(soap, srv, "relay", detail);
+	if (!err)
+		err = end_change(soap, srv, vnoc_db_site_put(&srv->db, &tmp),
+				 "relay", detail);
 	if (err)
 		goto out;
 	err = applied(soap, srv, vnoc_relay_set(&srv->state, id, tmp.relay,
@@ -860,13 +845,9 @@ int vnoc__PolicyAdd(struct soap *soap, struct vnoc__Policy *in,
 		 p.roles & VNOC_POLICY_RECEIVE ? "receive" : "",
 		 p.deny ? "deny" : "permit");
 	err = begin_change(soap, srv);
-	if (err)
-		goto out;
-	if (vnoc_db_policy_put(&srv->db, &p)) {
-		err = fail_change(soap, srv, "policy-add");
-		goto out;
-	}
-	err = commit_change(soap, srv, "policy-add", detail);
+	if (!err)
+		err = end_change(soap, srv, vnoc_db_policy_put(&srv->db, &p),
+				 "policy-add", detail);
 	if (err)
 		goto out;
 	err = applied(soap, srv, vnoc_policy_add(&srv->state, &p), "policy-add");
@@ -898,13 +879,9 @@ int vnoc__PolicyRemove(struct soap *soap, unsigned int id,
 	}
 	snprintf(detail, sizeof(detail), "policy %u", id);
 	err = begin_change(soap, srv);
-	if (err)
-		goto out;
-	if (vnoc_db_policy_del(&srv->db, id)) {
-		err = fail_change(soap, srv, "policy-remove");
-		goto out;
-	}
-	err = commit_change(soap, srv, "policy-remove", detail);
+	if (!err)
+		err = end_change(soap, srv, vnoc_db_policy_del(&srv->db, id),
+				 "policy-remove", detail);
 	if (err)
 		goto out;
 	err = applied(soap, srv, vnoc_policy_remove(&srv->state, id),
@@ -986,15 +963,12 @@ static int mode_change(struct soap *soap, unsigned int vpn, const char *group,
 		 group ? group : "*",
 		 mode ? vnoc_mode_name((enum vnoc_mode)*mode) : "(default)");
 	err = begin_change(soap, srv);
-	if (err)
-		goto out;
-	if (mode ? vnoc_db_mode_put(&srv->db, vpn, group ? &g : NULL,
-				    (enum vnoc_mode)*mode) :
-		   vnoc_db_mode_del(&srv->db, vpn, group ? &g : NULL)) {
-		err = fail_change(soap, srv, "topology");
-		goto out;
-	}
-	err = commit_change(soap, srv, "topology", detail);
+	if (!err)
+		err = end_change(soap, srv, mode ?
+				 vnoc_db_mode_put(&srv->db, vpn, group ? &g : NULL,
+						  (enum vnoc_mode)*mode) :
+				 vnoc_db_mode_del(&srv->db, vpn, group ? &g : NULL),
+				 "topology", detail);
 	if (err)
 		goto out;
 	if (mode)
