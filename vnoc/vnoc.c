@@ -259,7 +259,9 @@ int main(int argc, char **argv)
 	if (cl.listen) cfg.listen = cl.listen;
 	if (cl.port) cfg.port = cl.port;
 	if (cl_plain) cfg.plain_http = true;
-	for (i = 0; i < ncl_admins && cfg.nadmins < VNOC_MAX_ADMINS; i++)
+	if (cfg.nadmins + ncl_admins > VNOC_MAX_ADMINS)
+		fatalx("more than %d admin CNs (file and -a)", VNOC_MAX_ADMINS);
+	for (i = 0; i < ncl_admins; i++)
 		cfg.admins[cfg.nadmins++] = cl_admins[i];
 	if (pidfile)
 		cfg.pidfile = pidfile;

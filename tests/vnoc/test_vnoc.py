@@ -578,6 +578,22 @@ def test_plain_http_only_on_loopback():
            'loopback' in p.stderr, p.stderr)
 
 
+def test_too_many_admins_refused():
+    # 32 admin CNs fit; one more from -a must be an error, not dropped
+    conf = os.path.join(WORK, 'admins.conf')
+    with open(conf, 'w') as f:
+        f.write('plain-http = yes\nlisten = 127.0.0.1\ndatabase = %s\n'
+                % os.path.join(WORK, 'admins.db'))
+        f.write(''.join('admin = a%d\n' % i for i in range(31)))
+    ok = subprocess.run([VNOC, '-n', '-c', conf, '-a', 'last'],
+                        capture_output=True, text=True, timeout=20)
+    bad = subprocess.run([VNOC, '-n', '-c', conf, '-a', 'last', '-a', 'more'],
+                         capture_output=True, text=True, timeout=20)
+    result('too_many_admins_refused', ok.returncode == 0 and
+           bad.returncode != 0 and 'admin' in bad.stderr,
+           '%s / %s' % (ok.stderr, bad.stderr))
+
+
 def test_crash_keeps_acknowledged_joins():
     # concurrent joins share commits; every acknowledged one must survive
     # a kill -9 right after the replies
@@ -782,6 +798,7 @@ longpoll-max = 60
                   test_bad_arguments_fault,
                   test_many_longpolls_do_not_block,
                   test_plain_http_only_on_loopback, test_daemon_mode,
+                  test_too_many_admins_refused,
                   test_max_connections,
                   test_crash_keeps_acknowledged_joins,
                   test_restart_keeps_everything):
