@@ -182,6 +182,7 @@ static void raise_nofile(unsigned conns)
 struct ready_arg {
 	bool daemonize;
 	const char *pidfile;
+	struct vnoc_server *srv;
 };
 
 /* Called once the socket is bound: only then is it safe to detach. */
@@ -189,9 +190,21 @@ static int on_ready(void *p)
 {
 	struct ready_arg *r = p;
 
-	if (r->daemonize && daemon(0, 0)) {
-		log_warn("daemon");
-		return -1;
+	if (r->daemonize) {
+		const struct vnoc_config *cfg = r->srv->cfg;
+
+		/* SQLite's POSIX locks stay with the parent: the child must
+		 * open the file itself, or another user of it finds the WAL
+		 * unlocked, checkpoints it and deletes it under us. */
+		vnoc_db_close(&r->srv->db);
+		if (daemon(0, 0)) {
+			log_warn("daemon");
+			return -1;
+		}
+		if (vnoc_db_open(&r->srv->db, cfg->database, cfg->sync)) {
+			log_warnx("database: %s", r->srv->db.err);
+			return -1;
+		}
 	}
 	if (r->pidfile && write_pidfile(r->pidfile))
 		return -1;
@@ -292,6 +305,7 @@ int main(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 
 	ra.daemonize = daemonize;
+	ra.srv = &srv;
 	ra.pidfile = daemonize || pidfile ? cfg.pidfile : NULL;
 	rc = vnoc_server_run(&srv, &stop, on_ready, &ra);
 	if (ra.pidfile)

@@ -703,6 +703,48 @@ def test_daemon_mode():
            '%s %s %s' % (p.returncode, p.stderr, served))
 
 
+def test_daemon_survives_other_db_user():
+    # SQLite's WAL locks do not survive fork(): a daemon that kept the
+    # parent's connection held none, so another user of the file (here the
+    # documented check mode, -n) took it for unused and deleted the WAL
+    # under it, and acknowledged changes were lost at the next crash
+    pidfile = os.path.join(WORK, 'daemon2.pid')
+    db = os.path.join(WORK, 'daemon2.db')
+    port = PORT + 4
+    url = 'https://127.0.0.1:%d/' % port
+    p = subprocess.run([VNOC, '-c', CONF, '-d', '-P', pidfile, '-p', str(port),
+                        '-D', db], capture_output=True, text=True, timeout=20)
+    pid = 0
+    for _ in range(200):
+        try:
+            pid = int(open(pidfile).read())
+            break
+        except (OSError, ValueError):
+            time.sleep(0.05)
+    why = 'start: %s %s' % (p.returncode, p.stderr)
+    loaded = ''
+    if p.returncode == 0 and pid > 0:
+        try:
+            a = ctl('admin', '-u', url, 'site', 'add', 21, 'd21', '192.0.2.21', 1)
+            chk = subprocess.run([VNOC, '-n', '-c', CONF, '-D', db],
+                                 capture_output=True, text=True, timeout=20)
+            b = ctl('admin', '-u', url, 'site', 'add', 22, 'd22', '192.0.2.22', 1)
+            why = '%s %s %s' % (a, chk.returncode, b)
+        finally:
+            os.kill(pid, 9)     # the daemon we started, by its pidfile
+            for _ in range(200):
+                try:
+                    os.kill(pid, 0)
+                    time.sleep(0.05)
+                except OSError:
+                    break
+        chk = subprocess.run([VNOC, '-n', '-c', CONF, '-D', db],
+                             capture_output=True, text=True, timeout=20)
+        loaded = chk.stderr
+    result('daemon_survives_other_db_user',
+           'loaded 2 sites' in loaded, '%s / %s' % (why, loaded))
+
+
 def snapshot():
     a = service('admin')
     sites = sorted((s.id, s.name, s.address, s.port, s.key) for s in a.SiteList())
@@ -799,6 +841,7 @@ longpoll-max = 60
                   test_many_longpolls_do_not_block,
                   test_plain_http_only_on_loopback, test_daemon_mode,
                   test_too_many_admins_refused,
+                  test_daemon_survives_other_db_user,
                   test_max_connections,
                   test_crash_keeps_acknowledged_joins,
                   test_restart_keeps_everything):
