@@ -17,7 +17,8 @@
 set -u
 IVT=$IVGMP_TOP/tools/ivgmptool/ivgmptool
 MRT=$IVGMP_TOP/tools/testing/bench/mrt.py
-T=${BENCH_SECONDS:-4}
+T=${BENCH_SECONDS:-3}
+REPS=${BENCH_REPS:-2}
 SIZES=${BENCH_SIZES:-64 1400}
 SITES=${BENCH_SITES:-1 4 16}
 OUT=${IVGMP_OUT:-/tmp}/bench
@@ -142,37 +143,55 @@ measure() {
 	echo "$(((in1 - in0) * 1000000000 / (t1 - t0))) $(((out1 - out0) * 1000000000 / (t1 - t0)))"
 }
 
+# Other guests share the host: run every variant REPS times, interleaved,
+# and keep each one's best run (interference only ever slows a run down).
 results=$OUT/results
 : >"$results"
+for rep in $(seq "$REPS"); do
+	for size in $SIZES; do
+		for n in $SITES; do
+			for v in ivgmp vxlan gre; do
+				base
+				if ! "setup_$v" "$n"; then
+					echo "FAIL: bench: setup $v N=$n"
+					teardown
+					continue
+				fi
+				# (no < <(...): the guest has no /dev/fd)
+				res=$(measure "$size")
+				read -r inpps outpps <<<"$res"
+				teardown
+				echo "bench: run $rep: $size B, N=$n, $v: in $inpps pps, egress $outpps pps" >&2
+				echo "$size $n $v $inpps $outpps" >>"$results"
+			done
+		done
+	done
+done
+
+echo "best of $REPS runs of ${T}s each:"
 printf '%-6s %-3s %-6s %10s %12s %12s\n' size N variant "in pps" "egress pps" \
 	"per-site pps"
 for size in $SIZES; do
 	for n in $SITES; do
 		for v in ivgmp vxlan gre; do
-			base
-			if ! "setup_$v" "$n"; then
-				echo "FAIL: bench: setup $v N=$n"
-				teardown
-				continue
-			fi
-			# (no < <(...): the guest has no /dev/fd)
-			res=$(measure "$size")
-			read -r inpps outpps <<<"$res"
-			teardown
-			printf '%-6s %-3s %-6s %10s %12s %12s\n' "$size" "$n" "$v" \
-				"$inpps" "$outpps" $((outpps / n))
-			echo "$size $n $v $inpps $outpps" >>"$results"
+			awk -v s="$size" -v n="$n" -v v="$v" '
+				$1 == s && $2 == n && $3 == v && $5 >= best {
+					best = $5; inp = $4
+				}
+				END {
+					printf "%-6s %-3s %-6s %10d %12d %12d\n",
+					       s, n, v, inp, best, best / n
+				}' "$results"
 		done
 	done
 done
-
 echo
 echo "ratios of egress pps (ivgmp / other; >= 1.0 means ivgmp is as fast):"
 printf '%-6s %-3s %12s %12s\n' size N "vs vxlan" "vs gre"
 for size in $SIZES; do
 	for n in $SITES; do
 		awk -v s="$size" -v n="$n" '
-			$1 == s && $2 == n { e[$3] = $5 }
+			$1 == s && $2 == n && $5 > e[$3] { e[$3] = $5 }
 			END {
 				r1 = e["vxlan"] ? sprintf("%.2f", e["ivgmp"] / e["vxlan"]) : "-"
 				r2 = e["gre"] ? sprintf("%.2f", e["ivgmp"] / e["gre"]) : "-"
