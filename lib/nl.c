@@ -200,13 +200,25 @@ static ssize_t nl_recv(struct ivgmp_nl *nl)
 	}
 }
 
+/*
+ * mnl_nlmsg_ok() compares nlmsg_len as an int: a length with the top bit
+ * set passes, and the message would be parsed (and skipped) far beyond
+ * the buffer.  The same test, unsigned.
+ */
+static bool nlmsg_ok(const struct nlmsghdr *nlh, int len)
+{
+	return len >= (int)sizeof(*nlh) &&
+	       nlh->nlmsg_len >= sizeof(*nlh) &&
+	       nlh->nlmsg_len <= (unsigned int)len;
+}
+
 int ivgmp_nl_process(struct ivgmp_nl *nl, struct ivgmp_nl_talk *t,
 		     const void *buf, size_t size, mnl_cb_t cb, void *data)
 {
 	const struct nlmsghdr *nlh;
 	int len = size > INT_MAX ? INT_MAX : (int)size;
 
-	for (nlh = buf; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
+	for (nlh = buf; nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
 		int err;
 
 		/* Events and replies to earlier, abandoned requests. */
@@ -479,7 +491,7 @@ int ivgmp_nl_read_events(struct ivgmp_nl *nl, ivgmp_event_cb cb, void *data)
 	if (n < 0)
 		return (int)n;
 	len = (int)n;
-	for (nlh = (const struct nlmsghdr *)nl->rbuf; mnl_nlmsg_ok(nlh, len);
+	for (nlh = (const struct nlmsghdr *)nl->rbuf; nlmsg_ok(nlh, len);
 	     nlh = mnl_nlmsg_next(nlh, &len)) {
 		struct ivgmp_event_info ev;
 

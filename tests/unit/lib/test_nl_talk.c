@@ -354,6 +354,15 @@ static void test_garbage_and_overrun(void **state)
 	reset();
 	end_msg(put_msg(NLMSG_ERROR, 0, SEQ, PORT));
 	assert_int_equal(run(*state, req, &log), -EBADMSG);
+
+	/* a length with the top bit set: mnl_nlmsg_ok() compares it as a
+	 * negative int and lets it through; nobody may parse it */
+	reset();
+	put_data(0, SEQ, PORT);
+	((struct nlmsghdr *)buf)->nlmsg_len = 0xffffff0aU;
+	log.calls = 0;
+	assert_int_equal(run(*state, req, &log), -EBADMSG);
+	assert_int_equal(log.calls, 0);
 }
 
 int main(void)
