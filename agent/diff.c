@@ -54,11 +54,15 @@ static void table_sort(struct table *t)
 {
 	size_t i;
 
-	qsort(t->sites, t->nsites, sizeof(*t->sites), site_qcmp);
-	qsort(t->routes, t->nroutes, sizeof(*t->routes), route_qcmp);
+	/* qsort() and bsearch() want real arrays, even for 0 elements */
+	if (t->nsites)
+		qsort(t->sites, t->nsites, sizeof(*t->sites), site_qcmp);
+	if (t->nroutes)
+		qsort(t->routes, t->nroutes, sizeof(*t->routes), route_qcmp);
 	for (i = 0; i < t->nroutes; i++)
-		qsort(t->routes[i].nexthops, t->routes[i].n_nexthops,
-		      sizeof(*t->routes[i].nexthops), nh_qcmp);
+		if (t->routes[i].n_nexthops)
+			qsort(t->routes[i].nexthops, t->routes[i].n_nexthops,
+			      sizeof(*t->routes[i].nexthops), nh_qcmp);
 }
 
 static bool site_equal(const struct ivgmp_site_info *a,
@@ -86,8 +90,8 @@ static bool site_known(const struct table *t, uint32_t id, uint32_t local)
 {
 	struct ivgmp_site_info key = { .id = id };
 
-	return id == local ||
-	       bsearch(&key, t->sites, t->nsites, sizeof(key), site_qcmp);
+	return id == local || (t->nsites &&
+	       bsearch(&key, t->sites, t->nsites, sizeof(key), site_qcmp));
 }
 
 static int want_check(const struct table *w, uint32_t local)

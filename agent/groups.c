@@ -34,8 +34,8 @@ bool want_equal(const struct want *a, const struct want *b)
 		return false;
 	if (!a->present)
 		return true;
-	return a->nsrc == b->nsrc &&
-	       !memcmp(a->src, b->src, a->nsrc * sizeof(*a->src));
+	return a->nsrc == b->nsrc && (!a->nsrc ||
+	       !memcmp(a->src, b->src, a->nsrc * sizeof(*a->src)));
 }
 
 void groups_who_ifindex(struct in6_addr *who, uint32_t ifindex)
@@ -126,7 +126,8 @@ static uint16_t sort_unique(struct in6_addr *a, uint16_t n)
 {
 	uint16_t i, o = 0;
 
-	qsort(a, n, sizeof(*a), addr_cmp);
+	if (n)
+		qsort(a, n, sizeof(*a), addr_cmp);
 	for (i = 0; i < n; i++)
 		if (!o || memcmp(&a[o - 1], &a[i], sizeof(*a)))
 			a[o++] = a[i];
@@ -160,8 +161,9 @@ static void recompute(struct interest *in, int role)
 		if (w.src) {
 			for (c = in->c[role]; c; c = c->next) {
 				if (role == ROLE_RECEIVER) {
-					memcpy(w.src + w.nsrc, c->src,
-					       c->nsrc * sizeof(*w.src));
+					if (c->nsrc)
+						memcpy(w.src + w.nsrc, c->src,
+						       c->nsrc * sizeof(*w.src));
 					w.nsrc = (uint16_t)(w.nsrc + c->nsrc);
 				} else if (c->kind == CONTRIB_KERNEL &&
 					   !IN6_IS_ADDR_UNSPECIFIED(&c->who)) {

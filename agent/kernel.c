@@ -349,15 +349,16 @@ static void counters(uint64_t now)
 		kernel_down("dumping routes", err);
 		return;
 	}
-	qsort(cur.routes, cur.nroutes, sizeof(*cur.routes),
-	      route_qcmp);
+	if (cur.nroutes)
+		qsort(cur.routes, cur.nroutes, sizeof(*cur.routes),
+		      route_qcmp);
 	for (i = 0; i < cur.nroutes; i++) {
 		const struct ivgmp_route_info *r = &cur.routes[i], *o;
 
 		if (r->origin != agent->site_id || !agent->site_id)
 			continue;
-		o = bsearch(r, last.routes, last.nroutes, sizeof(*r),
-			    route_qcmp);
+		o = last.nroutes ? bsearch(r, last.routes, last.nroutes,
+					   sizeof(*r), route_qcmp) : NULL;
 		/*
 		 * Without a next hop the kernel counts nothing and sends no
 		 * event: no sign either way, so the sender stays until a

@@ -228,12 +228,13 @@ static void group_sync(struct mb_if *mb, struct mb_group *g)
 		for (i = 0; i < g->nsrc; i++)
 			if (g->src[i].timer)
 				want[n++] = g->src[i].addr;
-		qsort(want, n, sizeof(*want), addr_cmp);
+		if (n)
+			qsort(want, n, sizeof(*want), addr_cmp);
 	}
 	state = g->exclude ? 1 : n ? 2 : 0;
 
 	if (state == g->emitted && (state != 2 || (n == g->emitted_nsrc &&
-	    !memcmp(want, g->emitted_src, n * sizeof(*want))))) {
+	    (!n || !memcmp(want, g->emitted_src, n * sizeof(*want)))))) {
 		free(want);
 		return;
 	}

@@ -372,7 +372,8 @@ static int load(struct usage *u, FILE *f)
 	/* a spool cut short is not trusted: "end" is written last */
 	if (!done)
 		return -EINVAL;
-	qsort(u->base, u->nbase, sizeof(*u->base), urec_cmp);
+	if (u->nbase)
+		qsort(u->base, u->nbase, sizeof(*u->base), urec_cmp);
 	return 0;
 }
 
@@ -440,7 +441,8 @@ void usage_final(struct usage *u, const struct ivgmp_route_info *r,
 	struct urec cur, d, *b;
 
 	urec_from_route(&cur, r, local);
-	b = bsearch(&cur, u->base, u->nbase, sizeof(*u->base), urec_cmp);
+	b = u->nbase ? bsearch(&cur, u->base, u->nbase, sizeof(*u->base),
+			       urec_cmp) : NULL;
 	if (!urec_delta(&d, &cur, b) && !urec_empty(&d)) {
 		if (append(&u->carry, &u->ncarry, &d))
 			urec_free(&d);
@@ -475,10 +477,12 @@ int usage_collect(struct usage *u, const struct table *now,
 		goto out;
 	for (i = 0; i < now->nroutes; i++)
 		urec_from_route(&cur[i], &now->routes[i], local);
-	qsort(cur, now->nroutes, sizeof(*cur), urec_cmp);
+	if (now->nroutes)
+		qsort(cur, now->nroutes, sizeof(*cur), urec_cmp);
 	for (i = 0; i < now->nroutes; i++) {
-		const struct urec *b = bsearch(&cur[i], u->base, u->nbase,
-					       sizeof(*u->base), urec_cmp);
+		const struct urec *b = u->nbase ?
+			bsearch(&cur[i], u->base, u->nbase, sizeof(*u->base),
+				urec_cmp) : NULL;
 
 		if (urec_delta(&d[nd], &cur[i], b))
 			goto out;
