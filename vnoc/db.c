@@ -136,6 +136,11 @@ static int migrate(struct vnoc_db *db)
 int vnoc_db_open(struct vnoc_db *db, const char *path, enum vnoc_db_sync sync)
 {
 	memset(db, 0, sizeof(*db));
+	db->path = strdup(path);
+	if (!db->path) {
+		snprintf(db->err, sizeof(db->err), "out of memory");
+		return -1;
+	}
 	if (sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE |
 			    SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
 			    NULL) != SQLITE_OK) {
@@ -169,6 +174,8 @@ void vnoc_db_close(struct vnoc_db *db)
 	if (db->h)
 		sqlite3_close(db->h);
 	db->h = NULL;
+	free(db->path);
+	db->path = NULL;
 }
 
 int vnoc_db_begin(struct vnoc_db *db)
@@ -623,8 +630,10 @@ static void csv_field(FILE *f, const char *s)
 	}
 }
 
-int vnoc_db_usage_report(struct vnoc_db *db, const struct vnoc_usage_filter *fl,
-			 enum vnoc_usage_format fmt, char **out)
+int vnoc_db_usage_report(const struct vnoc_db *db,
+			 const struct vnoc_usage_filter *fl,
+			 enum vnoc_usage_format fmt, char **out, char *err,
+			 size_t errlen)
 {
 	static const char sql[] =
 		"SELECT hour, site, vpn, grp, source, origin, nexthop,"
@@ -636,6 +645,7 @@ int vnoc_db_usage_report(struct vnoc_db *db, const struct vnoc_usage_filter *fl,
 		" ORDER BY hour, site, vpn, grp, source, origin, nexthop";
 	char g[VNOC_ADDRSTRLEN], when[32];
 	sqlite3_stmt *q = NULL;
+	sqlite3 *h = NULL;
 	struct json j;
 	size_t len = 0;
 	FILE *f;
@@ -644,14 +654,20 @@ int vnoc_db_usage_report(struct vnoc_db *db, const struct vnoc_usage_filter *fl,
 	*out = NULL;
 	f = open_memstream(out, &len);
 	if (!f) {
-		snprintf(db->err, sizeof(db->err), "out of memory");
+		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	if (sqlite3_prepare_v2(db->h, sql, -1, &q, NULL)) {
+	/* WAL: this reader sees the last commit and never blocks a writer. */
+	if (sqlite3_open_v2(db->path, &h, SQLITE_OPEN_READONLY, NULL) ||
+	    sqlite3_busy_timeout(h, 5000) ||
+	    sqlite3_prepare_v2(h, sql, -1, &q, NULL)) {
+		snprintf(err, errlen, "usage report: %s",
+			 h ? sqlite3_errmsg(h) : "out of memory");
+		sqlite3_close(h);
 		fclose(f);
 		free(*out);
 		*out = NULL;
-		return set_err(db, "usage report");
+		return -1;
 	}
 	if (fl->has_site)
 		sqlite3_bind_int64(q, 1, fl->site);
@@ -710,11 +726,16 @@ int vnoc_db_usage_report(struct vnoc_db *db, const struct vnoc_usage_filter *fl,
 		json_arr_close(&j);
 		json_end(&j);
 	}
+	if (rc != SQLITE_DONE)
+		snprintf(err, errlen, "usage report: %s", sqlite3_errmsg(h));
 	sqlite3_finalize(q);
+	sqlite3_close(h);
 	if (fclose(f) || rc != SQLITE_DONE) {
+		if (rc == SQLITE_DONE)
+			snprintf(err, errlen, "usage report: out of memory");
 		free(*out);
 		*out = NULL;
-		return set_err(db, "usage report");
+		return -1;
 	}
 	return 0;
 }

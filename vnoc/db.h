@@ -21,6 +21,7 @@ struct sqlite3_stmt;
 
 struct vnoc_db {
 	struct sqlite3 *h;
+	char *path;		/* reports open it again, read-only */
 	char err[256];
 	const char *stmt_sql[VNOC_DB_STMT_CACHE];
 	struct sqlite3_stmt *stmt[VNOC_DB_STMT_CACHE];
@@ -95,9 +96,15 @@ int vnoc_db_usage_add(struct vnoc_db *db, uint32_t site, uint64_t seq,
 int vnoc_db_audit(struct vnoc_db *db, int64_t now, const char *actor,
 		  const char *action, const char *detail);
 
-/* Billing export into a malloc'ed string.  0 or -1. */
-int vnoc_db_usage_report(struct vnoc_db *db, const struct vnoc_usage_filter *f,
-			 enum vnoc_usage_format fmt, char **out);
+/*
+ * Billing export into a malloc'ed string.  0 or -1 with the reason in err.
+ * Reads committed data on a connection of its own, so it needs no lock and
+ * may run while changes are written: call it unlocked, it can take seconds.
+ */
+int vnoc_db_usage_report(const struct vnoc_db *db,
+			 const struct vnoc_usage_filter *f,
+			 enum vnoc_usage_format fmt, char **out, char *err,
+			 size_t errlen);
 /* Calls fn for up to limit entries with id > since, oldest first. */
 int vnoc_db_audit_list(struct vnoc_db *db, uint64_t since, unsigned limit,
 		       void (*fn)(const struct vnoc_audit *a, void *arg),

@@ -1,7 +1,8 @@
 /*
  * service.c - the SOAP operations of vnoc_service.h.
  *
- * Every operation runs under srv->lock.  A change is written to the database
+ * Every operation but UsageReport (which reads the database on a connection
+ * of its own) runs under srv->lock.  A change is written to the database
  * in one transaction (with the new view version and an audit record) and
  * committed before the in-memory state changes and before the reply, so a
  * reply always describes durable state.  The caller is the CN of its TLS
@@ -1099,7 +1100,7 @@ int vnoc__UsageReport(struct soap *soap, unsigned int *site, unsigned int *vpn,
 {
 	struct vnoc_server *srv = conn(soap)->srv;
 	struct vnoc_usage_filter f = { 0 };
-	char *out = NULL;
+	char *out = NULL, why[300];
 	int err = SOAP_OK;
 
 	if (group && parse_group(soap, group, &f.group, &err))
@@ -1115,20 +1116,20 @@ int vnoc__UsageReport(struct soap *soap, unsigned int *site, unsigned int *vpn,
 	f.has_group = !!group;
 	f.from = from;
 	f.to = to;
-	pthread_mutex_lock(&srv->lock);
+	/* Not under srv->lock: an export of months of usage takes seconds,
+	 * and every site's requests would wait for it. */
 	err = require_admin(soap);
 	if (err)
-		goto out;
+		return err;
 	if (vnoc_db_usage_report(&srv->db, &f, format == vnoc__Format__json ?
-				 VNOC_USAGE_JSON : VNOC_USAGE_CSV, &out)) {
-		err = server_fault(soap, "usage report", &srv->db);
-		goto out;
+				 VNOC_USAGE_JSON : VNOC_USAGE_CSV, &out, why,
+				 sizeof(why))) {
+		log_warnx("%s", why);
+		return soap_receiver_fault(soap, soap_strdup(soap, why), NULL);
 	}
 	resp->report = soap_strdup(soap, out);
-out:
-	pthread_mutex_unlock(&srv->lock);
 	free(out);
-	return err;
+	return resp->report ? SOAP_OK : soap->error;
 }
 
 struct audit_acc {

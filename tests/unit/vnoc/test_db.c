@@ -18,6 +18,7 @@ static const struct vnoc_topo_params params = {
 };
 
 static char path[64];
+static char errbuf[256];
 
 static struct vnoc_addr A(const char *s)
 {
@@ -175,7 +176,7 @@ static void test_usage_aggregation(void **state)
 	assert_int_equal(vnoc_db_usage_add(&db, 2, 1, 7200 + 5, u, 1), 0);
 	assert_int_equal(vnoc_db_commit(&db), 0);
 
-	assert_int_equal(vnoc_db_usage_report(&db, &all, VNOC_USAGE_CSV, &out), 0);
+	assert_int_equal(vnoc_db_usage_report(&db, &all, VNOC_USAGE_CSV, &out, errbuf, sizeof(errbuf)), 0);
 	assert_non_null(strstr(out, "hour,site,vpn,group,source,origin,nexthop,packets,bytes\n"));
 	assert_non_null(strstr(out, "1970-01-01T02:00:00Z,1,7,239.1.2.3,,1,0,20,2000\n"));
 	assert_non_null(strstr(out, "1970-01-01T02:00:00Z,1,7,239.1.2.3,,1,3,20,2000\n"));
@@ -187,7 +188,7 @@ static void test_usage_aggregation(void **state)
 	f.has_site = true;
 	f.site = 1;
 	f.from = 10800;
-	assert_int_equal(vnoc_db_usage_report(&db, &f, VNOC_USAGE_JSON, &out), 0);
+	assert_int_equal(vnoc_db_usage_report(&db, &f, VNOC_USAGE_JSON, &out, errbuf, sizeof(errbuf)), 0);
 	assert_non_null(strstr(out, "\"packets\":10"));
 	assert_null(strstr(out, "02:00:00Z"));
 	assert_null(strstr(out, "\"site\":2"));
@@ -197,7 +198,7 @@ static void test_usage_aggregation(void **state)
 	f = all;
 	f.has_group = true;
 	f.group = A("239.9.9.9");
-	assert_int_equal(vnoc_db_usage_report(&db, &f, VNOC_USAGE_JSON, &out), 0);
+	assert_int_equal(vnoc_db_usage_report(&db, &f, VNOC_USAGE_JSON, &out, errbuf, sizeof(errbuf)), 0);
 	assert_string_equal(out, "[]\n");
 	free(out);
 
@@ -239,11 +240,48 @@ static void test_usage_counter_range(void **state)
 	assert_int_not_equal(vnoc_db_usage_add(&db, 1, 4, 10800, &u, 1), 0);
 	assert_int_equal(vnoc_db_commit(&db), 0);
 
-	assert_int_equal(vnoc_db_usage_report(&db, &all, VNOC_USAGE_CSV, &out), 0);
+	assert_int_equal(vnoc_db_usage_report(&db, &all, VNOC_USAGE_CSV, &out, errbuf, sizeof(errbuf)), 0);
 	assert_non_null(strstr(out, "1970-01-01T02:00:00Z,1,7,239.1.2.3,,1,0,"
 			       "9223372036854775807,2\n"));
 	assert_null(strstr(out, "03:00:00Z"));
 	assert_null(strstr(out, ",-"));
+	free(out);
+	vnoc_state_free(&st);
+	vnoc_db_close(&db);
+}
+
+/*
+ * The export runs unlocked next to the writer: it reads only committed
+ * usage, on its own connection, and is not held up by an open transaction
+ * (the server's group commit keeps one open between requests).
+ */
+static void test_usage_report_beside_writer(void **state)
+{
+	struct vnoc_usage u = {
+		.vpn = 7, .group = A("239.1.2.3"), .origin = 1,
+		.packets = 5, .bytes = 50,
+	};
+	struct vnoc_usage_filter all = { 0 };
+	struct vnoc_state st;
+	struct vnoc_db db;
+	char *out;
+
+	assert_int_equal(vnoc_db_open(&db, path, VNOC_DB_SYNC_FULL), 0);
+	populate(&db, &st);
+	assert_int_equal(vnoc_db_begin(&db), 0);
+	assert_int_equal(vnoc_db_usage_add(&db, 1, 1, 7200, &u, 1), 0);
+	assert_int_equal(vnoc_db_commit(&db), 0);
+	assert_int_equal(vnoc_db_begin(&db), 0);
+	assert_int_equal(vnoc_db_usage_add(&db, 1, 2, 7200, &u, 1), 0);
+	/* not committed yet: not billed yet */
+	assert_int_equal(vnoc_db_usage_report(&db, &all, VNOC_USAGE_CSV, &out,
+					      errbuf, sizeof(errbuf)), 0);
+	assert_non_null(strstr(out, ",1,0,5,50\n"));
+	free(out);
+	assert_int_equal(vnoc_db_commit(&db), 0);
+	assert_int_equal(vnoc_db_usage_report(&db, &all, VNOC_USAGE_CSV, &out,
+					      errbuf, sizeof(errbuf)), 0);
+	assert_non_null(strstr(out, ",1,0,10,100\n"));
 	free(out);
 	vnoc_state_free(&st);
 	vnoc_db_close(&db);
@@ -279,6 +317,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reload, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_usage_aggregation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_usage_counter_range, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_usage_report_beside_writer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_and_rollback, setup, teardown),
 	};
 
