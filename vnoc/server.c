@@ -257,12 +257,17 @@ static size_t counted_recv(struct soap *soap, char *buf, size_t len)
 	return n;
 }
 
-/* When the request was cut at the limit: answers it with a fault. */
+/*
+ * When the request was cut at the limit: answers it with a fault.  Our
+ * count is of bytes on the wire; a compressed request is cut by gSOAP's
+ * own recv_maxlength on what it inflated, with a silent EOF.
+ */
 static bool too_large(struct soap *soap)
 {
 	struct vnoc_conn *c = soap->user;
 
-	if (!c->over)
+	if (!c->over && !(soap->recv_maxlength &&
+			  soap->count > soap->recv_maxlength))
 		return false;
 	log_warnx("request from %s (%s) over max-message %lu bytes", soap->host,
 		  c->cn, c->srv->cfg->max_message);

@@ -5,6 +5,7 @@ Run by tests/vnoc/run.sh, which makes the PKI and passes paths in the
 environment. Uses the real server, python-zeep (loading the served WSDL) and
 ivgmp-vnocctl (the gSOAP client). Prints one PASS:/FAIL: line per test.
 """
+import gzip
 import os
 import socket
 import ssl
@@ -116,7 +117,7 @@ def fault_of(fn, *a, **kw):
     return None
 
 
-def raw_post(body, cn='site1', chunk=None, timeout=20):
+def raw_post(body, cn='site1', chunk=None, timeout=20, headers=''):
     """POSTs body over TLS by hand; returns (status line, response text)."""
     ctx = ssl.create_default_context(cafile=os.path.join(PKI, 'ca.crt'))
     ctx.load_cert_chain(os.path.join(PKI, cn + '.crt'),
@@ -133,7 +134,7 @@ def raw_post(body, cn='site1', chunk=None, timeout=20):
         length = 'Content-Length: %d' % len(body)
     head = ('POST / HTTP/1.1\r\nHost: 127.0.0.1\r\n'
             'Content-Type: text/xml; charset=utf-8\r\nSOAPAction: ""\r\n'
-            '%s\r\nConnection: close\r\n\r\n' % length)
+            '%s%s\r\nConnection: close\r\n\r\n' % (headers, length))
     data = b''
     try:
         s.sendall(head.encode() + body)
@@ -484,10 +485,10 @@ class Background:
         self.th.join(10)
 
 
-def hostile(name, body, chunk=None):
+def hostile(name, body, chunk=None, headers=''):
     with Background() as bg:
         n0 = bg.ok
-        status, text = raw_post(body, chunk=chunk)
+        status, text = raw_post(body, chunk=chunk, headers=headers)
         # the other client must still get answers after the hostile input
         n1 = bg.ok
         deadline = time.monotonic() + 5
@@ -521,6 +522,16 @@ def test_huge_chunked_fault():
     hostile('huge_chunked_fault', (ENV % ('<vnoc:JoinGroup><vpn>1</vpn>'
             '<group>239.1.1.1</group><role>receiver</role>%s</vnoc:JoinGroup>'
             % filler)).encode(), chunk=8192)
+
+
+def test_gzip_bomb_fault():
+    # 200 KiB of gzip that inflates to 64 MiB: the limit holds for what
+    # the parser reads, and the client is told so
+    body = gzip.compress((ENV % ('<vnoc:JoinGroup><vpn>1</vpn><group>%s'
+                                 '</group><role>receiver</role>'
+                                 '</vnoc:JoinGroup>' % ('A' * (64 << 20))))
+                         .encode(), 9)
+    hostile('gzip_bomb_fault', body, headers='Content-Encoding: gzip\r\n')
 
 
 def test_deep_nesting_fault():
@@ -835,7 +846,7 @@ longpoll-max = 60
                   test_report_counter_above_int64_refused,
                   test_report_after_route_change,
                   test_malformed_xml_fault, test_huge_document_fault,
-                  test_huge_chunked_fault,
+                  test_huge_chunked_fault, test_gzip_bomb_fault,
                   test_deep_nesting_fault, test_dtd_entities_fault,
                   test_bad_arguments_fault,
                   test_many_longpolls_do_not_block,
