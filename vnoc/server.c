@@ -475,9 +475,11 @@ int vnoc_server_run(struct vnoc_server *srv, volatile sig_atomic_t *stop,
 			continue;
 		pthread_mutex_lock(&srv->conn_lock);
 		if (srv->active >= cfg->max_connections) {
+			unsigned active = srv->active;
+
 			pthread_mutex_unlock(&srv->conn_lock);
 			log_warnx("refusing connection from %s: %u connections",
-				  master.host, srv->active);
+				  master.host, active);
 			close(s);
 			master.socket = SOAP_INVALID_SOCKET;
 			continue;
