@@ -211,6 +211,27 @@ static void test_ssm_routes(void **state)
 	assert_null(route(st, 3, "239.5.5.5", 1));
 }
 
+/* A sender site reports only the sources it saw first: an SSM receiver of a
+ * source nobody reported is served by the (*,G) tree, not left out. */
+static void test_ssm_unreported_source(void **state)
+{
+	struct vnoc_state *st = *state;
+	struct vnoc_addr g = A("239.6.6.6");
+	struct vnoc_addr seen = A("10.1.0.3");
+	struct vnoc_addr wanted = A("10.1.0.2");
+	const struct vnoc_route *r;
+
+	assert_int_equal(vnoc_join(st, 1, 1, &g, VNOC_ROLE_SENDER, &seen, 1), 0);
+	assert_int_equal(vnoc_join(st, 3, 1, &g, VNOC_ROLE_RECEIVER, &wanted, 1),
+			 0);
+	r = vnoc_route_find(st, 1, 1, &g, NULL, 1);
+	assert_non_null(r);
+	assert_int_equal(r->nnexthops, 1);
+	assert_int_equal(r->nexthops[0], 3);
+	assert_null(vnoc_route_find(st, 1, 1, &g, &seen, 1));
+	assert_non_null(vnoc_route_find(st, 3, 1, &g, NULL, 1));
+}
+
 static void test_site_update_wakes_peers(void **state)
 {
 	struct vnoc_state *st = *state;
@@ -372,6 +393,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_join_idempotent_and_denied, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_leave_and_policy_removal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ssm_routes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ssm_unreported_source, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_site_update_wakes_peers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_modes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reflector_stable, setup, teardown),
