@@ -311,30 +311,6 @@ static bool has_source(const struct vnoc_member *m, const struct vnoc_addr *s)
 	return false;
 }
 
-/*
- * An edge router learns a local source only when it has no route for the
- * group yet, so a sender site reports the sources it saw first, not all of
- * them. An SSM receiver whose sources no sender reported may still be
- * asking for one of theirs: it is carried on the (*,G) trees, and its own
- * host's source filter keeps the rest out.
- */
-static bool source_reported(const struct vnoc_group *g,
-			    const struct vnoc_member *m)
-{
-	size_t i, j;
-
-	for (i = 0; i < g->nmembers; i++) {
-		const struct vnoc_member *s = &g->members[i];
-
-		if (s->role != VNOC_ROLE_SENDER)
-			continue;
-		for (j = 0; j < s->nsources; j++)
-			if (has_source(m, &s->sources[j]))
-				return true;
-	}
-	return false;
-}
-
 static uint32_t group_seed(const struct vnoc_group *g)
 {
 	uint32_t h = 2166136261u ^ g->vpn;
@@ -381,6 +357,31 @@ static int make_hints(const struct vnoc_group *g, uint32_t origin,
 	return 0;
 }
 
+/*
+ * An edge router learns a local source only when it has no route for the
+ * group yet, so a sender site reports the sources it saw first, not all of
+ * them. An SSM receiver whose sources no sender reported may still be
+ * asking for one of theirs: it is carried on the (*,G) trees, and its own
+ * host's source filter keeps the rest out.
+ */
+static bool source_reported(const struct vnoc_state *st,
+			    const struct vnoc_group *g,
+			    const struct vnoc_member *m)
+{
+	size_t i, j;
+
+	for (i = 0; i < g->nmembers; i++) {
+		const struct vnoc_member *s = &g->members[i];
+
+		if (s->role != VNOC_ROLE_SENDER || !member_permitted(st, g, s))
+			continue;
+		for (j = 0; j < s->nsources; j++)
+			if (has_source(m, &s->sources[j]))
+				return true;
+	}
+	return false;
+}
+
 static int compute_group(struct vnoc_state *st, struct vnoc_group *g,
 			 struct route_buf *rb)
 {
@@ -404,7 +405,7 @@ static int compute_group(struct vnoc_state *st, struct vnoc_group *g,
 
 		if (m->role != VNOC_ROLE_RECEIVER || !member_permitted(st, g, m))
 			continue;
-		if (m->nsources && source_reported(g, m))
+		if (m->nsources && source_reported(st, g, m))
 			ssm[nssm++] = m;
 		else
 			asm_recv[nasm++] = m->site;
