@@ -9,9 +9,10 @@
                 [--interval SECONDS] [--first SEQ]
       Send COUNT tagged datagrams to GROUP out of IFNAME.
   mcast.py spoof SRC DST DPORT COUNT --vpn V --origin O --group G --source S
-      Send COUNT clear IVGMP datagrams from a forged IPv4 source address
-      (raw socket), each carrying a valid tagged multicast packet that a
-      receiver would count if it were ever delivered.
+      Send COUNT clear IVGMP datagrams from a forged IPv4 or IPv6 source
+      address (raw socket, the family of SRC), each carrying a valid tagged
+      multicast packet (the family of G) that a receiver would count if it
+      were ever delivered. Checksums are right, so only IPsec can stop them.
   mcast.py echo IFNAME GROUP OUTFILE
       A misbehaving LAN host: send every IPv4 frame for GROUP that arrives
       on IFNAME straight back onto the LAN, unchanged, until SIGTERM; then
@@ -110,16 +111,52 @@ def ip4(src, dst, proto, payload, ttl=64):
     return h[:10] + struct.pack("!H", csum(h)) + h[12:] + payload
 
 
+def ip6(src, dst, proto, payload, hops=64):
+    return struct.pack("!IHBB16s16s", 6 << 28, len(payload), proto, hops,
+                       socket.inet_pton(socket.AF_INET6, src),
+                       socket.inet_pton(socket.AF_INET6, dst)) + payload
+
+
+def udp(src, dst, sport, dport, data):
+    """A UDP datagram, checksummed (IPv6 receivers demand it)."""
+    length = 8 + len(data)
+    if ":" in src:
+        fam = socket.AF_INET6
+        pseudo = struct.pack("!16s16sII", socket.inet_pton(fam, src),
+                             socket.inet_pton(fam, dst), length,
+                             socket.IPPROTO_UDP)
+    else:
+        pseudo = struct.pack("!4s4sBBH", socket.inet_aton(src),
+                             socket.inet_aton(dst), 0, socket.IPPROTO_UDP,
+                             length)
+    hdr = struct.pack("!HHHH", sport, dport, length, 0)
+    c = csum(pseudo + hdr + data) or 0xffff
+    return struct.pack("!HHHH", sport, dport, length, c) + data
+
+
+def ip_any(src, dst, payload, ttl):
+    if ":" in src:
+        return ip6(src, dst, socket.IPPROTO_UDP, payload, ttl)
+    return ip4(src, dst, socket.IPPROTO_UDP, payload, ttl)
+
+
 def spoof(a):
-    inner_udp = TAG + b"spoof "
-    inner_udp = struct.pack("!HHHH", 4321, TOPO_RECV_PORT,
-                            8 + len(inner_udp), 0) + inner_udp
-    inner = ip4(a.source, a.group, socket.IPPROTO_UDP, inner_udp, ttl=16)
+    source = a.source
+    if source is None:
+        source = "fd00:0:1::2" if ":" in a.group else "10.0.1.2"
+    if (":" in source) != (":" in a.group):
+        sys.exit("spoof: --source and --group are of different families")
+    if (":" in a.src) != (":" in a.dst):
+        sys.exit("spoof: SRC and DST are of different families")
+    inner = ip_any(source, a.group,
+                   udp(source, a.group, 4321, TOPO_RECV_PORT,
+                       TAG + b"spoof "), 16)
     hdr = struct.pack("!BBHII", 0x10, 8, 0, a.vpn, a.origin)
-    payload = hdr + inner
-    udp = struct.pack("!HHHH", a.dport, a.dport, 8 + len(payload), 0)
-    pkt = ip4(a.src, a.dst, socket.IPPROTO_UDP, udp + payload)
-    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+    pkt = ip_any(a.src, a.dst, udp(a.src, a.dst, a.dport, a.dport,
+                                   hdr + inner), 64)
+    # IPPROTO_RAW means IP_HDRINCL, and on IPv6 (Linux >= 4.5) IPV6_HDRINCL.
+    fam = socket.AF_INET6 if ":" in a.src else socket.AF_INET
+    s = socket.socket(fam, socket.SOCK_RAW, socket.IPPROTO_RAW)
     for _ in range(a.count):
         s.sendto(pkt, (a.dst, 0))
 
@@ -177,7 +214,8 @@ def main():
     f.add_argument("--vpn", type=int, default=1)
     f.add_argument("--origin", type=int, default=1)
     f.add_argument("--group", default="239.1.1.1")
-    f.add_argument("--source", default="10.0.1.2")
+    f.add_argument("--source", default=None,
+                   help="inner source (default: host A, family of --group)")
     e = sub.add_parser("echo")
     e.add_argument("ifname")
     e.add_argument("group")

@@ -1,0 +1,216 @@
+# shellcheck shell=bash
+# The data path under IPsec, for either WAN family: the body of
+# 23-dp-ipsec.sh (IPv4 WAN) and 26-dp-ipsec6.sh (IPv6 WAN), sourced after
+# tests/vm/topo.sh. See those scenarios for the topology.
+#
+# ipsec_scenario FAMILY NAME: transport-mode ESP between every pair of WAN
+# addresses of FAMILY (4 or 6), require-ipsec on, an IPv4 and an IPv6 group
+# routed A -> {B, C}. Asserts, with test names starting "NAME: ":
+#  - copies sent before the SAs existed went out in clear and were dropped
+#    at B as not-ipsec; once the SAs are in, no copy reuses that route;
+#  - B and C receive every packet of both groups exactly once, D nothing,
+#    including copies larger than the path MTU after ESP;
+#  - tcpdump on every WAN link (all in the WAN router) sees ESP only
+#    (besides ARP, ICMP and neighbour discovery), never the tunnel port in
+#    clear, and the big copies as outer fragments of ESP;
+#  - clear datagrams spoofed to B's tunnel port from the WAN router's own
+#    address are dropped and counted as not-ipsec; claiming site A's
+#    address, the kernel's inbound policy check drops them
+#    (XfrmInTmplMismatch); none reaches B's LAN;
+#  - controls, so that the above can fail: the same spoofed datagrams are
+#    delivered once B no longer insists on IPsec, and the same capture
+#    filters see the tunnel port in clear once A's policies are gone.
+
+IPSEC_N=40
+IPSEC_BIG=10
+IPSEC_WARM=5
+IPSEC_G4=239.3.3.3
+IPSEC_G6=ff0e::3:3
+IPSEC_TCPDUMP=
+
+ipsec_cleanup() {
+	local rc=$?
+	[ -n "$IPSEC_TCPDUMP" ] && kill "$IPSEC_TCPDUMP" 2>/dev/null
+	topo_cleanup
+	declare -F lib_cleanup >/dev/null && lib_cleanup
+	[ "$rc" -ne 0 ] || rc=${FAILED:-${TOPO_FAILED:-0}}
+	exit "$rc"
+}
+
+# ipsec_capture_start FILE: tcpdump on every interface of the WAN router.
+ipsec_capture_start() {
+	ip netns exec wan tcpdump -i any -n -U -w "$1" \
+		2>"$TOPO_OUT/tcpdump.err" &
+	IPSEC_TCPDUMP=$!
+	for _ in $(seq 100); do
+		grep -q listening "$TOPO_OUT/tcpdump.err" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+ipsec_capture_stop() {
+	sleep 0.5
+	kill "$IPSEC_TCPDUMP"
+	wait "$IPSEC_TCPDUMP" 2>/dev/null
+	IPSEC_TCPDUMP=
+}
+
+# ipsec_count FILE FILTER: packets in the capture that match FILTER.
+ipsec_count() {
+	tcpdump -r "$1" -n "$2" 2>/dev/null | wc -l
+}
+
+# The XFRM counter of clear datagrams an inbound policy said must be ESP.
+ipsec_mismatch() {
+	ip netns exec "e$1" awk '$1 == "XfrmInTmplMismatch" { print $2 }' \
+		/proc/net/xfrm_stat
+}
+
+ipsec_scenario() {
+	local fam=$1 T=$2 N=$IPSEC_N BIG=$IPSEC_BIG W=$IPSEC_WARM
+	local G4=$IPSEC_G4 G6=$IPSEC_G6 g f s pcap esp clear other frags
+	local esp_f frag_f other_f router mm0 nonesp w wan=topo_wan$fam
+
+	# ESP and its fragments. An IPv6 fragment's own next header is 44;
+	# protochain follows it (and hop-by-hop options) to ESP.
+	if [ "$fam" = 6 ]; then
+		esp_f="ip6 protochain 50"
+		frag_f="ip6 protochain 50 and ip6[6] == 44"
+		router=fd10:0:2::1
+	else
+		esp_f="ip proto 50"
+		frag_f="ip proto 50 and ip[6:2] & 0x3fff != 0"
+		router=172.16.2.1
+	fi
+	# Everything that is neither ESP nor ARP, ICMP, ICMPv6 (ND and MLD).
+	other_f="not (arp or icmp or ip proto 50 or ip6 protochain 50"
+	other_f="$other_f or ip6 protochain 58)"
+
+	trap ipsec_cleanup EXIT
+	topo_load || { fail "$T: insmod"; exit 1; }
+	topo_build
+	topo_config "$fam" on || { fail "$T: config"; exit 1; }
+	for g in $G4 $G6; do
+		ivt A route add vpn 1 group "$g" origin 1 via 2,3
+		for s in B C D; do
+			ivt $s route add vpn 1 group "$g" origin 1 deliver-local
+		done
+	done
+
+	# Before any SA: A's copies go out in clear (and A caches the
+	# route to each site); B, requiring IPsec, drops them.
+	send A $G6 $W
+	sleep 1
+	topo_eq "$T: clear copies before the SAs dropped as not-ipsec at B" \
+		"$(topo_drops B not-ipsec)" $W
+
+	topo_esp "$fam" || { fail "$T: xfrm states and policies"; exit 1; }
+	pass "$T: ESP SAs installed"
+
+	pcap=$TOPO_OUT/wan$fam.pcap
+	ipsec_capture_start "$pcap" || fail "$T: tcpdump did not start"
+	for g in $G4 $G6; do
+		f=4
+		case $g in *:*) f=6 ;; esac
+		for s in B C D; do recv_start $s "$g" "$s$f"; done
+		send A "$g" $N
+		# 1400 bytes of UDP payload: 1428 (IPv4) or 1448 (IPv6)
+		# inner, with the tunnel headers and ESP over 1500 whatever
+		# the outer family: each copy leaves as two outer fragments.
+		send A "$g" $BIG --size 1400 --first 1000
+	done
+	sleep 1
+	for g in $G4 $G6; do
+		f=4
+		case $g in *:*) f=6 ;; esac
+		topo_eq "$T: IPv$f group: B receives each packet once" \
+			"$(recv_stop B$f)" "$((N + BIG)) $((N + BIG))"
+		topo_eq "$T: IPv$f group: C receives each packet once" \
+			"$(recv_stop C$f)" "$((N + BIG)) $((N + BIG))"
+		topo_eq "$T: IPv$f group: D (not in the route) receives nothing" \
+			"$(recv_stop D$f)" "0 0"
+		# The warm-up copies count too: they were sent.
+		w=0
+		[ "$g" = "$G6" ] && w=$W
+		topo_eq "$T: IPv$f group: next hop B tx_packets" \
+			"$(topo_nh A "$g" 1 2 tx_packets)" $((N + BIG + w))
+	done
+	topo_eq "$T: B delivered" "$(topo_stat B delivered)" $((2 * (N + BIG)))
+	topo_eq "$T: no not-ipsec drops at B once the SAs are in" \
+		"$(topo_drops B not-ipsec)" $W
+	ipsec_capture_stop
+
+	esp=$(ipsec_count "$pcap" "$esp_f")
+	clear=$(ipsec_count "$pcap" "udp port $TOPO_PORT")
+	other=$(ipsec_count "$pcap" "$other_f")
+	frags=$(ipsec_count "$pcap" "$frag_f")
+	# Two groups, two copies each (to B and C), each crossing two WAN
+	# links (edge to router, router to edge), the big ones as two
+	# fragments: exactly that many, so a duplicate shows too.
+	topo_eq "$T: ESP on the WAN, each copy once" "$esp" $((8 * (N + 2 * BIG)))
+	topo_eq "$T: no tunnel datagram in clear on the WAN" "$clear" 0
+	topo_eq "$T: nothing but ESP, ARP and ICMP on the WAN" "$other" 0
+	topo_eq "$T: big copies as two outer fragments of ESP" "$frags" \
+		$((16 * BIG))
+
+	# Spoofed clear datagrams, valid inside, to B's tunnel port: from the
+	# WAN router's own address (no policy covers it) ivgmp drops and
+	# counts them; from A's WAN address the inbound policy demands ESP,
+	# so the kernel's UDP policy check drops them before the tunnel
+	# socket sees them.
+	mm0=$(ipsec_mismatch B)
+	recv_start B $G4 B-spoof4
+	recv_start B $G6 B-spoof6
+	for g in $G4 $G6; do
+		ip netns exec wan "$PY" "$MCAST" spoof "$router" \
+			"$("$wan" B)" "$TOPO_PORT" 10 --group "$g"
+		ip netns exec wan "$PY" "$MCAST" spoof "$("$wan" A)" \
+			"$("$wan" B)" "$TOPO_PORT" 10 --group "$g"
+	done
+	sleep 1
+	topo_eq "$T: spoofed IPv4 group never reaches B's LAN" \
+		"$(recv_stop B-spoof4)" "0 0"
+	topo_eq "$T: spoofed IPv6 group never reaches B's LAN" \
+		"$(recv_stop B-spoof6)" "0 0"
+	topo_eq "$T: spoofed from a non-site counted as not-ipsec" \
+		"$(topo_drops B not-ipsec)" $((W + 20))
+	topo_check "$T: spoofed from site A rejected by the inbound policy" \
+		[ $(($(ipsec_mismatch B) - mm0)) -ge 20 ]
+	topo_eq "$T: spoofed datagrams not delivered" \
+		"$(topo_stat B delivered)" $((2 * (N + BIG)))
+
+	# Control: the same spoofed datagrams are delivered once B stops
+	# insisting on IPsec (no inbound policy, require-ipsec off).
+	ip -n eB xfrm policy flush
+	ivt B config set require-ipsec off
+	recv_start B $G4 B-clear4
+	recv_start B $G6 B-clear6
+	for g in $G4 $G6; do
+		ip netns exec wan "$PY" "$MCAST" spoof "$("$wan" A)" \
+			"$("$wan" B)" "$TOPO_PORT" 10 --group "$g"
+	done
+	sleep 1
+	topo_eq "$T: control: spoofed IPv4 group delivered without IPsec" \
+		"$(recv_stop B-clear4)" "10 1"
+	topo_eq "$T: control: spoofed IPv6 group delivered without IPsec" \
+		"$(recv_stop B-clear6)" "10 1"
+
+	# Control: without A's policies its copies leave in clear, and the
+	# filters above see them.
+	ip -n eA xfrm policy flush
+	pcap=$TOPO_OUT/wan$fam-clear.pcap
+	ipsec_capture_start "$pcap" || fail "$T: tcpdump did not start"
+	recv_start B $G6 B-nopolicy
+	send A $G6 $N
+	sleep 1
+	topo_eq "$T: control: B receives copies sent without ESP" \
+		"$(recv_stop B-nopolicy)" "$N $N"
+	ipsec_capture_stop
+	clear=$(ipsec_count "$pcap" "udp port $TOPO_PORT")
+	nonesp=$(ipsec_count "$pcap" "$other_f")
+	topo_check "$T: control: the capture sees the tunnel port in clear ($clear)" \
+		[ "$clear" -ge $((2 * N)) ]
+	topo_check "$T: control: and counts it as not ESP ($nonesp)" \
+		[ "$nonesp" -ge $((2 * N)) ]
+}
