@@ -71,15 +71,16 @@ ipsec_mismatch() {
 		/proc/net/xfrm_stat
 }
 
+# Has A learnt the IPv6 path MTU to C?
+ipsec_pmtu_learnt() {
+	ip -n eA -6 route get "$(topo_wan6 C)" | grep -q "mtu 1280"
+}
+
 # ipsec_pmtu FAMILY NAME: C's WAN link shrinks to 1280 bytes, IPv6's
 # minimum. Copies still arrive, in outer fragments that fit: an IPv4 router
 # fragments them (no DF); on IPv6 the router answers the first with a Packet
 # Too Big, which esp6 applies to A's route to C, and A fragments the next
 # ones to 1280 bytes after ESP.
-ipsec_pmtu_learnt() {
-	ip -n eA -6 route get "$(topo_wan6 C)" | grep -q "mtu 1280"
-}
-
 ipsec_pmtu() {
 	local fam=$1 T=$2 BIG=$IPSEC_BIG pcap esp over
 	local G=$IPSEC_G6
