@@ -56,17 +56,43 @@ static struct ivgmp_site *ivgmp_rx_sender(struct ivgmp_net *in,
 	return ivgmp_site_lookup_addr4(in, ip_hdr(skb)->saddr);
 }
 
-/* Copies go to every next hop but the origin and the sender of this copy. */
+static void ivgmp_relay_one(struct ivgmp_net *in,
+			    const struct ivgmp_config *cfg,
+			    struct ivgmp_route *route, struct sk_buff *skb,
+			    bool own, struct ivgmp_nexthop *nh,
+			    const struct ivgmp_wire *w, unsigned int len)
+{
+	bool sent;
+
+	if (own)
+		sent = ivgmp_xmit_skb(in, cfg, skb, nh, w->hops - 1, w->vpn,
+				      w->origin);
+	else
+		sent = ivgmp_xmit_copy(in, cfg, skb, nh, w->hops - 1, w->vpn,
+				       w->origin);
+	if (sent) {
+		ivgmp_stats_tx(route->stats, len);
+		ivgmp_stats_relayed(route->stats);
+		ivgmp_stats_relayed(in->stats);
+	}
+}
+
+/*
+ * Copies go to every next hop but the origin and the sender of this copy.
+ * @own: nothing else needs @skb (no local delivery), so the last next hop
+ * gets it instead of a copy; consumed in every case.
+ */
 static void ivgmp_relay(struct ivgmp_net *in, const struct ivgmp_config *cfg,
-			struct ivgmp_route *route, const struct sk_buff *skb,
-			const struct ivgmp_wire *w, const struct ivgmp_site *from,
-			unsigned int len)
+			struct ivgmp_route *route, struct sk_buff *skb,
+			bool own, const struct ivgmp_wire *w,
+			const struct ivgmp_site *from, unsigned int len)
 {
 	struct ivgmp_nexthops *nhs = ivgmp_route_nexthops(route);
+	struct ivgmp_nexthop *prev = NULL;
 	unsigned int i;
 
 	if (!nhs)
-		return;
+		goto done;
 	for (i = 0; i < nhs->count; i++) {
 		struct ivgmp_nexthop *nh = &nhs->nh[i];
 
@@ -76,15 +102,29 @@ static void ivgmp_relay(struct ivgmp_net *in, const struct ivgmp_config *cfg,
 		if (w->hops <= 1) {
 			/* One drop per datagram, not per next hop. */
 			ivgmp_drop(in, IVGMP_DROP_HOPS);
-			return;
+			goto drop;
 		}
-		if (ivgmp_xmit_copy(in, cfg, skb, nh, w->hops - 1, w->vpn,
-				    w->origin)) {
-			ivgmp_stats_tx(route->stats, len);
-			ivgmp_stats_relayed(route->stats);
-			ivgmp_stats_relayed(in->stats);
+		if (!prev && unlikely(ivgmp_xmit_prepare(skb))) {
+			ivgmp_drop(in, IVGMP_DROP_NOMEM);
+			goto drop;
 		}
+		if (prev)
+			ivgmp_relay_one(in, cfg, route, skb, false, prev, w,
+					len);
+		prev = nh;
 	}
+	if (prev) {
+		ivgmp_relay_one(in, cfg, route, skb, own, prev, w, len);
+		if (own)
+			return;
+	}
+done:
+	if (own)
+		consume_skb(skb);
+	return;
+drop:
+	if (own)
+		kfree_skb(skb);
 }
 
 static void ivgmp_lan_xmit(struct ivgmp_net *in, struct ivgmp_route *route,
@@ -246,11 +286,12 @@ static int ivgmp_encap_rcv(struct sock *sk, struct sk_buff *skb)
 	skb_pull_rcsum(skb, IVGMP_RX_PULL);
 	skb_reset_network_header(skb);
 
-	ivgmp_relay(in, cfg, route, skb, &w, from, inner.len);
-	if (ivgmp_route_deliver_local(route))
+	if (ivgmp_route_deliver_local(route)) {
+		ivgmp_relay(in, cfg, route, skb, false, &w, from, inner.len);
 		ivgmp_deliver(in, cfg, route, skb, &inner, w.vpn);
-	else
-		consume_skb(skb);
+	} else {
+		ivgmp_relay(in, cfg, route, skb, true, &w, from, inner.len);
+	}
 	return 0;
 
 drop:

@@ -24,13 +24,85 @@
 #include "wire.h"
 #include "xmit.h"
 
+/*
+ * One copy of @skb per next hop. @own: @skb is ours (a segment), so the
+ * last next hop gets it instead of one more copy.
+ */
+static void ivgmp_tx_copies(struct ivgmp_net *in,
+			    const struct ivgmp_config *cfg,
+			    struct ivgmp_route *route,
+			    struct ivgmp_nexthops *nhs, u32 vpn,
+			    struct sk_buff *skb, bool own)
+{
+	unsigned int i, last = nhs->count - 1, len = skb->len;
+	bool sent;
+
+	if (unlikely(ivgmp_xmit_prepare(skb))) {
+		ivgmp_drop(in, IVGMP_DROP_NOMEM);
+		if (own)
+			kfree_skb(skb);
+		return;
+	}
+	for (i = 0; i < last; i++)
+		if (ivgmp_xmit_copy(in, cfg, skb, &nhs->nh[i], cfg->hop_limit,
+				    vpn, cfg->site_id))
+			ivgmp_stats_tx(route->stats, len);
+	if (own)
+		sent = ivgmp_xmit_skb(in, cfg, skb, &nhs->nh[last],
+				      cfg->hop_limit, vpn, cfg->site_id);
+	else
+		sent = ivgmp_xmit_copy(in, cfg, skb, &nhs->nh[last],
+				       cfg->hop_limit, vpn, cfg->site_id);
+	if (sent)
+		ivgmp_stats_tx(route->stats, len);
+}
+
+/*
+ * A GSO packet from a LAN host on this machine (a veth or tap sender with
+ * UDP_SEGMENT or UFO): the sites get the datagrams the host's own NIC
+ * would have put on the wire. Segmenting a clone leaves the original
+ * whole for the local stack.
+ */
+static void ivgmp_tx_gso(struct ivgmp_net *in, const struct ivgmp_config *cfg,
+			 struct ivgmp_route *route,
+			 struct ivgmp_nexthops *nhs, u32 vpn,
+			 struct sk_buff *skb, const struct net_device *dev)
+{
+	struct sk_buff *gso, *segs, *seg, *next;
+
+	/* skb_segment_list() rewrites the shared frag list of a clone. */
+	if (skb_shinfo(skb)->gso_type & SKB_GSO_FRAGLIST) {
+		net_dbg_ratelimited("ivgmp: GRO frag list multicast from %s not forwarded\n",
+				    dev->name);
+		ivgmp_drop(in, IVGMP_DROP_XMIT);
+		return;
+	}
+	gso = skb_clone(skb, GFP_ATOMIC);
+	if (unlikely(!gso)) {
+		ivgmp_drop(in, IVGMP_DROP_NOMEM);
+		return;
+	}
+	/* No features: linear segments with their checksums in place. */
+	segs = skb_gso_segment(gso, 0);
+	consume_skb(gso);
+	if (IS_ERR_OR_NULL(segs)) {
+		net_dbg_ratelimited("ivgmp: cannot segment GSO multicast from %s: %ld\n",
+				    dev->name, PTR_ERR(segs));
+		ivgmp_drop(in, IVGMP_DROP_XMIT);
+		return;
+	}
+	skb_list_walk_safe(segs, seg, next) {
+		skb_mark_not_on_list(seg);
+		ivgmp_tx_copies(in, cfg, route, nhs, vpn, seg, true);
+	}
+}
+
 static void ivgmp_tx_route(struct ivgmp_net *in, const struct ivgmp_config *cfg,
 			   struct sk_buff *skb, const struct ivgmp_inner *inner,
 			   u32 vpn, const struct net_device *dev)
 {
 	struct ivgmp_nexthops *nhs;
 	struct ivgmp_route *route;
-	unsigned int i;
 
 	if (inner->family == AF_INET)
 		route = ivgmp_route_lookup4(in, vpn, inner->group.v4,
@@ -48,17 +120,10 @@ static void ivgmp_tx_route(struct ivgmp_net *in, const struct ivgmp_config *cfg,
 	nhs = ivgmp_route_nexthops(route);
 	if (!nhs || !nhs->count)
 		return;
-	/* A local UDP_SEGMENT sender on the router itself; not supported. */
-	if (unlikely(skb_is_gso(skb))) {
-		net_dbg_ratelimited("ivgmp: GSO multicast from %s not forwarded\n",
-				    dev->name);
-		ivgmp_drop(in, IVGMP_DROP_XMIT);
-		return;
-	}
-	for (i = 0; i < nhs->count; i++)
-		if (ivgmp_xmit_copy(in, cfg, skb, &nhs->nh[i], cfg->hop_limit,
-				    vpn, cfg->site_id))
-			ivgmp_stats_tx(route->stats, inner->len);
+	if (unlikely(skb_is_gso(skb)))
+		ivgmp_tx_gso(in, cfg, route, nhs, vpn, skb, dev);
+	else
+		ivgmp_tx_copies(in, cfg, route, nhs, vpn, skb, false);
 }
 
 static unsigned int ivgmp_tx_hook(struct sk_buff *skb,

@@ -30,9 +30,14 @@
 #include "wire.h"
 #include "xmit.h"
 
-/* Enough for every outer header except XFRM's, which it reserves itself. */
-#define IVGMP_XMIT_HEADROOM (LL_MAX_HEADER + sizeof(struct ipv6hdr) + \
-			     sizeof(struct udphdr) + IVGMP_HDR_LEN)
+/*
+ * Room for the tunnel's headers on an Ethernet-like WAN plus ESP's header
+ * and IV in transport mode, so neither ip_finish_output2() nor esp_output()
+ * has to reallocate. Other link layers get theirs from skb_cow_head() in
+ * ivgmp_xmit4/6().
+ */
+#define IVGMP_XMIT_HEADROOM (16 + sizeof(struct ipv6hdr) + \
+			     sizeof(struct udphdr) + IVGMP_HDR_LEN + 32)
 
 static enum ivgmp_drop ivgmp_xmit4(struct ivgmp_net *in,
 				   struct ivgmp_site *site,
@@ -128,14 +133,33 @@ static enum ivgmp_drop ivgmp_xmit6(struct ivgmp_net *in,
 }
 #endif
 
-bool ivgmp_xmit_copy(struct ivgmp_net *in, const struct ivgmp_config *cfg,
-		     const struct sk_buff *skb, struct ivgmp_nexthop *nh,
-		     u8 hops, u32 vpn, u32 origin)
+/*
+ * Resolve a checksum the sender left to hardware, once per packet rather
+ * than once per copy: no far side can finish it. A partial checksum that
+ * starts before the inner header belonged to an outer header already
+ * pulled (a relayed datagram that crossed a veth); the inner packet was
+ * complete when it was encapsulated.
+ */
+int ivgmp_xmit_prepare(struct sk_buff *skb)
+{
+	if (skb->ip_summed != CHECKSUM_PARTIAL)
+		return 0;
+	if (skb_checksum_start_offset(skb) < 0) {
+		skb->ip_summed = CHECKSUM_NONE;
+		return 0;
+	}
+	return skb_checksum_help(skb);
+}
+
+/* Consumes @skb: data at the inner IP header, ours to push onto. */
+static bool ivgmp_xmit_encap(struct ivgmp_net *in,
+			     const struct ivgmp_config *cfg,
+			     struct sk_buff *skb, struct ivgmp_nexthop *nh,
+			     u8 hops, u32 vpn, u32 origin)
 {
 	struct ivgmp_site *site = nh->site;
 	unsigned int len = skb->len;
 	struct ivgmp_endpoint ep;
-	struct sk_buff *copy;
 	enum ivgmp_drop why;
 	u8 tos;
 
@@ -146,33 +170,18 @@ bool ivgmp_xmit_copy(struct ivgmp_net *in, const struct ivgmp_config *cfg,
 		tos = ipv6_get_dsfield((const struct ipv6hdr *)skb->data);
 	tos &= ~INET_ECN_MASK;
 
-	copy = skb_copy_expand(skb, IVGMP_XMIT_HEADROOM, 0, GFP_ATOMIC);
-	if (unlikely(!copy)) {
-		why = IVGMP_DROP_NOMEM;
-		goto drop;
-	}
-	/* Nothing of the original's route, conntrack or secpath applies. */
-	skb_scrub_packet(copy, false);
-	/* The far side cannot finish a checksum we deferred. */
-	if (copy->ip_summed == CHECKSUM_PARTIAL &&
-	    unlikely(skb_checksum_help(copy))) {
-		kfree_skb(copy);
-		why = IVGMP_DROP_NOMEM;
-		goto drop;
-	}
-	copy->ip_summed = CHECKSUM_NONE;
-
-	skb_reset_inner_network_header(copy);
-	ivgmp_wire_encode(skb_push(copy, IVGMP_HDR_LEN), hops, vpn, origin);
+	skb->ip_summed = CHECKSUM_NONE;
+	skb_reset_inner_network_header(skb);
+	ivgmp_wire_encode(skb_push(skb, IVGMP_HDR_LEN), hops, vpn, origin);
 
 	ivgmp_site_endpoint(site, cfg, &ep);
 	switch (ep.family) {
 	case AF_INET:
-		why = ivgmp_xmit4(in, site, &ep, copy, tos);
+		why = ivgmp_xmit4(in, site, &ep, skb, tos);
 		break;
 #if IS_ENABLED(CONFIG_IPV6)
 	case AF_INET6:
-		why = ivgmp_xmit6(in, site, &ep, copy, tos);
+		why = ivgmp_xmit6(in, site, &ep, skb, tos);
 		break;
 #endif
 	default:
@@ -180,16 +189,61 @@ bool ivgmp_xmit_copy(struct ivgmp_net *in, const struct ivgmp_config *cfg,
 		break;
 	}
 	if (unlikely(why)) {
-		kfree_skb(copy);
-		goto drop;
+		kfree_skb(skb);
+		ivgmp_drop(in, why);
+		return false;
 	}
 
 	ivgmp_nexthop_stats_tx(nh->stats, len);
 	ivgmp_stats_tx(site->stats, len);
 	ivgmp_stats_tx(in->stats, len);
 	return true;
+}
 
-drop:
-	ivgmp_drop(in, why);
+bool ivgmp_xmit_copy(struct ivgmp_net *in, const struct ivgmp_config *cfg,
+		     const struct sk_buff *skb, struct ivgmp_nexthop *nh,
+		     u8 hops, u32 vpn, u32 origin)
+{
+	struct sk_buff *copy;
+
+	/*
+	 * A fresh buffer with just the inner packet, not skb_copy(): none
+	 * of the original's metadata (route, conntrack, secpath, LAN MAC)
+	 * applies to the copy, so there is nothing to copy and scrub again,
+	 * and the headroom is sized for the tunnel's headers, which keeps a
+	 * small packet's copy in a small slab (each copy is zeroed on
+	 * allocation with init_on_alloc, as in Debian's kernels).
+	 */
+	copy = alloc_skb(IVGMP_XMIT_HEADROOM + skb->len, GFP_ATOMIC);
+	if (unlikely(!copy))
+		goto nomem;
+	skb_reserve(copy, IVGMP_XMIT_HEADROOM);
+	if (unlikely(skb_copy_bits(skb, 0, skb_put(copy, skb->len),
+				   skb->len))) {
+		kfree_skb(copy);
+		goto nomem;
+	}
+	skb_reset_network_header(copy);
+	copy->protocol = skb->protocol;
+	copy->priority = skb->priority;
+	copy->mark = skb->mark;
+	return ivgmp_xmit_encap(in, cfg, copy, nh, hops, vpn, origin);
+
+nomem:
+	ivgmp_drop(in, IVGMP_DROP_NOMEM);
 	return false;
+}
+
+bool ivgmp_xmit_skb(struct ivgmp_net *in, const struct ivgmp_config *cfg,
+		    struct sk_buff *skb, struct ivgmp_nexthop *nh,
+		    u8 hops, u32 vpn, u32 origin)
+{
+	/* Nothing of the packet's past route, conntrack or secpath applies. */
+	skb_scrub_packet(skb, false);
+	if (unlikely(skb_cow_head(skb, IVGMP_XMIT_HEADROOM))) {
+		kfree_skb(skb);
+		ivgmp_drop(in, IVGMP_DROP_NOMEM);
+		return false;
+	}
+	return ivgmp_xmit_encap(in, cfg, skb, nh, hops, vpn, origin);
 }

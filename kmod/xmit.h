@@ -21,13 +21,28 @@ struct ivgmp_nexthop;
 #define IVGMP_OVERHEAD6	(IVGMP_HDR_LEN + 8 + 40)
 
 /*
- * Copy @skb (data at the inner IP header; left untouched), encapsulate the
- * copy with @hops, @vpn and @origin and send it to @nh's site. Counts the
- * copy on the next hop, the site and the namespace, or the drop reason.
- * Caller holds rcu_read_lock() with BH disabled. Returns true when sent.
+ * Make @skb fit to be copied to sites: resolves a checksum left to
+ * hardware. Once per packet, before its copies. Returns 0 or -errno.
+ */
+int ivgmp_xmit_prepare(struct sk_buff *skb);
+
+/*
+ * Copy @skb (data at the inner IP header, prepared; left untouched),
+ * encapsulate the copy with @hops, @vpn and @origin and send it to @nh's
+ * site. Counts the copy on the next hop, the site and the namespace, or
+ * the drop reason. Caller holds rcu_read_lock() with BH disabled. Returns
+ * true when sent.
  */
 bool ivgmp_xmit_copy(struct ivgmp_net *in, const struct ivgmp_config *cfg,
 		     const struct sk_buff *skb, struct ivgmp_nexthop *nh,
 		     u8 hops, u32 vpn, u32 origin);
+
+/*
+ * The same for the last next hop of a packet nobody else needs: sends
+ * @skb itself (unshared, prepared) and always consumes it.
+ */
+bool ivgmp_xmit_skb(struct ivgmp_net *in, const struct ivgmp_config *cfg,
+		    struct sk_buff *skb, struct ivgmp_nexthop *nh,
+		    u8 hops, u32 vpn, u32 origin);
 
 #endif /* _IVGMP_XMIT_H */

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Data path, star: a host at site A sends N packets to 239.1.1.1; receivers
 # at B and C get exactly N each, D (not in A's route) none; counters per
-# route and per next hop add up; deleting the route stops the flow and
+# route and per next hop add up; a sender's GSO packets arrive as the
+# datagrams they stand for; deleting the route stops the flow and
 # raises a NEW_SOURCE event instead.
 #
 #    hA        hB        hC        hD      LAN hosts (receivers at B, C, D)
@@ -49,6 +50,24 @@ topo_eq "star: site 2 at A tx_packets" \
 	"$(ivt A -j site show 2 |
 		topo_json '(if type == "array" then .[0] else . end).stats.tx_packets')" $N
 
+# A LAN host sending with UDP_SEGMENT hands eA one GSO packet per send
+# (veth keeps it whole): the sites get the datagrams, each once.
+K=8
+for s in B C D; do recv_start $s $G; done
+send A $G $((K * 10)) --segments $K --size 200 --first 1000
+sleep 1
+topo_eq "star: GSO: B receives each datagram once" "$(recv_stop B)" \
+	"$((K * 10)) $((K * 10))"
+topo_eq "star: GSO: C receives each datagram once" "$(recv_stop C)" \
+	"$((K * 10)) $((K * 10))"
+topo_eq "star: GSO: D receives nothing" "$(recv_stop D)" "0 0"
+# One copy per datagram, each 20 IP + 8 UDP + 200 bytes.
+topo_eq "star: GSO: next hop B tx_packets" "$(topo_nh A $G 1 2 tx_packets)" \
+	$((N + K * 10))
+topo_eq "star: GSO: next hop B tx_bytes" "$(topo_nh A $G 1 2 tx_bytes)" \
+	$((N * 92 + K * 10 * 228))
+topo_eq "star: GSO: no xmit drops at A" "$(topo_drops A xmit)" 0
+
 # Delete the route: no more copies, a NEW_SOURCE event for the agent.
 ivt A route del vpn 1 group $G origin 1
 ip netns exec eA "$IVT" -j monitor >"$TOPO_OUT/monitor" 2>&1 &
@@ -67,5 +86,6 @@ new_source_seen() {
 		grep -q '"group":"239.1.1.1","source":"10.0.1.2"'
 }
 topo_check "star: NEW_SOURCE event for 239.1.1.1 from 10.0.1.2" new_source_seen
-topo_eq "star: route tx unchanged at A" "$(topo_stat A tx_packets)" $((2 * N))
+topo_eq "star: route tx unchanged at A" "$(topo_stat A tx_packets)" \
+	$((2 * (N + K * 10)))
 exit 0

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Data path, IPv6: an IPv6 group over an IPv6 WAN (sites known by their
-# fd10:: addresses), and both inner families across either outer family.
+# fd10:: addresses), both inner families across either outer family, and
+# a GSO sender.
 #
 #    hA        hB        hC        hD      fd00:0:i::2
 #    |         |         |         |
@@ -36,6 +37,13 @@ topo_eq "ipv6: next hop B tx_packets" "$(topo_nh A $G6 1 2 tx_packets)" $N
 # Inner bytes: 40 IPv6 + 8 UDP + 64 payload.
 topo_eq "ipv6: next hop B tx_bytes" "$(topo_nh A $G6 1 2 tx_bytes)" $((N * 112))
 topo_eq "ipv6: B delivered" "$(topo_stat B delivered)" $N
+
+# A GSO sender (UDP_SEGMENT over IPv6): each datagram once at B.
+recv_start B $G6 B-gso
+send A $G6 40 --segments 8 --size 300 --first 1000
+sleep 1
+topo_eq "ipv6: GSO datagrams arrive once each" "$(recv_stop B-gso)" "40 40"
+topo_eq "ipv6: GSO: no xmit drops at A" "$(topo_drops A xmit)" 0
 
 # IPv4 inner over the IPv6 WAN.
 for s in B C; do recv_start $s $G4 "$s-4"; done

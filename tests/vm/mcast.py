@@ -6,8 +6,10 @@
       SIGTERM, then write "<total> <unique>" to OUTFILE. total > unique
       means duplicates arrived.
   mcast.py send GROUP PORT IFNAME COUNT [--ttl N] [--size BYTES]
-                [--interval SECONDS] [--first SEQ]
-      Send COUNT tagged datagrams to GROUP out of IFNAME.
+                [--interval SECONDS] [--first SEQ] [--segments K]
+      Send COUNT tagged datagrams to GROUP out of IFNAME. With --segments,
+      K datagrams of exactly BYTES go in one send (UDP_SEGMENT), so the
+      kernel hands the LAN one GSO packet for each K.
   mcast.py spoof SRC DST DPORT COUNT --vpn V --origin O --group G --source S
       Send COUNT clear IVGMP datagrams from a forged IPv4 or IPv6 source
       address (raw socket, the family of SRC), each carrying a valid tagged
@@ -26,6 +28,7 @@ import sys
 import time
 
 TAG = b"ivgmp-test "
+UDP_SEGMENT = 103       # linux/udp.h, not in Python's socket module
 TOPO_RECV_PORT = 5000
 
 
@@ -88,9 +91,17 @@ def send(a):
         s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_HOPS, a.ttl)
         s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_LOOP, 0)
         dst = (a.group, a.port, 0, idx)
-    for i in range(a.first, a.first + a.count):
-        msg = TAG + b"%d " % i
-        msg += b"x" * max(0, a.size - len(msg))
+    if a.segments > 1:
+        if a.count % a.segments:
+            sys.exit("send: COUNT must be a multiple of --segments")
+        s.setsockopt(socket.SOL_UDP, UDP_SEGMENT, a.size)
+    for i in range(a.first, a.first + a.count, a.segments):
+        msg = b""
+        for j in range(i, i + a.segments):
+            seg = TAG + b"%d " % j
+            if a.segments > 1 and len(seg) > a.size:
+                sys.exit("send: --size too small for the tag")
+            msg += seg + b"x" * max(0, a.size - len(seg))
         s.sendto(msg, dst)
         if a.interval:
             time.sleep(a.interval)
@@ -206,6 +217,8 @@ def main():
     s.add_argument("--interval", type=float, default=0.005)
     s.add_argument("--first", type=int, default=0,
                    help="sequence number of the first datagram")
+    s.add_argument("--segments", type=int, default=1,
+                   help="datagrams per send, by UDP_SEGMENT")
     f = sub.add_parser("spoof")
     f.add_argument("src")
     f.add_argument("dst")
