@@ -117,10 +117,12 @@ void lan_tick(struct lan *l, uint64_t now);
 uint64_t lan_next_event(const struct lan *l);
 struct lan *lan_by_ifindex(unsigned int ifindex);
 int lan_subscribe(struct lan *l, const struct ivgmp_addr *g);
+int lan_unsubscribe(struct lan *l, const struct ivgmp_addr *g);
 
 /* announce_srv.c */
 int announce_open(void);
 void announce_close(void);
+void announce_subs_sync(void);
 
 /* kernel.c */
 struct kernel_stats {

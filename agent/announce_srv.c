@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -19,6 +20,21 @@
 
 static int ann_fd = -1;
 static uint64_t refused_last_log;
+
+/*
+ * The subscriptions made for announced senders, one per (LAN, group,
+ * announcing host): a subscription is dropped when no announcement on that
+ * LAN needs it any more, so the top router stops sending the group to the
+ * edge once its senders stop announcing it.
+ */
+struct ann_sub {
+	unsigned int ifindex;
+	uint32_t vpn;
+	struct ivgmp_addr group;
+	struct in6_addr who;
+};
+static struct ann_sub *subs;
+static size_t nsubs;
 
 static void to_mapped(struct in6_addr *out, const struct ivgmp_addr *a)
 {
@@ -46,6 +62,92 @@ static void refuse(const char *from, const char *why)
 	if (!refused_last_log || now - refused_last_log >= 5000) {
 		log_warnx("announcement from %s refused: %s", from, why);
 		refused_last_log = now;
+	}
+}
+
+static bool same_group(const struct ivgmp_addr *a, const struct ivgmp_addr *b)
+{
+	return a->family == b->family && (a->family == AF_INET ?
+	       a->v4.s_addr == b->v4.s_addr :
+	       !memcmp(&a->v6, &b->v6, sizeof(a->v6)));
+}
+
+static void sub_add(const struct lan *l, const struct ivgmp_addr *g,
+		    const struct in6_addr *who)
+{
+	struct ann_sub *n;
+	size_t i;
+
+	for (i = 0; i < nsubs; i++)
+		if (subs[i].ifindex == l->ifindex && subs[i].vpn == l->vpn &&
+		    same_group(&subs[i].group, g) &&
+		    !memcmp(&subs[i].who, who, sizeof(*who)))
+			return;
+	n = realloc(subs, (nsubs + 1) * sizeof(*n));
+	if (!n)
+		return;	/* the subscription then lasts until restart */
+	subs = n;
+	subs[nsubs++] = (struct ann_sub){ .ifindex = l->ifindex,
+					  .vpn = l->vpn, .group = *g,
+					  .who = *who };
+}
+
+/* Is the announcement behind this subscription still in force? */
+static bool sub_alive(const struct ann_sub *a)
+{
+	struct in6_addr g;
+	struct interest *in;
+	const struct contrib *c;
+
+	to_mapped(&g, &a->group);
+	in = groups_find(&agent->groups, a->vpn, &g);
+	for (c = in ? in->c[ROLE_SENDER] : NULL; c; c = c->next)
+		if (c->kind == CONTRIB_ANNOUNCE &&
+		    !memcmp(&c->who, &a->who, sizeof(a->who)))
+			return true;
+	return false;
+}
+
+static bool still_needed(unsigned int ifindex, const struct ivgmp_addr *g)
+{
+	size_t i;
+
+	for (i = 0; i < agent->cfg.nsubscribe; i++)
+		if (same_group(&agent->cfg.subscribe[i], g))
+			return true;
+	for (i = 0; i < nsubs; i++)
+		if (subs[i].ifindex == ifindex && same_group(&subs[i].group, g))
+			return true;
+	return false;
+}
+
+/*
+ * After announcements expired or were withdrawn: drop the subscriptions
+ * nothing needs any more.  The sender's kernel state then goes silent and
+ * lapses too, which tells the VNOC the site left as a sender.
+ */
+void announce_subs_sync(void)
+{
+	size_t i = 0;
+
+	while (i < nsubs) {
+		struct ann_sub dead = subs[i];
+		struct lan *l;
+		char gs[ADDR_STRLEN], ws[INET6_ADDRSTRLEN];
+
+		if (sub_alive(&dead)) {
+			i++;
+			continue;
+		}
+		subs[i] = subs[--nsubs];
+		l = lan_by_ifindex(dead.ifindex);
+		if (!l || still_needed(dead.ifindex, &dead.group))
+			continue;
+		log_info("%s: sender announcement of %s by %s ended: "
+			 "unsubscribing", l->name,
+			 addr_ntop(&dead.group, gs, sizeof(gs)),
+			 mc_addr_str(&dead.who, ws, sizeof(ws)));
+		lan_unsubscribe(l, &dead.group);
 	}
 }
 
@@ -78,6 +180,7 @@ static uint8_t handle(const struct announce *a, struct lan *l,
 				   CONTRIB_ANNOUNCE, who);
 		log_info("%s withdrew its %s announcement for %s", from,
 			 role == ROLE_SENDER ? "sender" : "receiver", gs);
+		announce_subs_sync();
 		return ANNOUNCE_OK;
 	}
 	err = groups_contrib_set(&agent->groups, l->vpn, &g, role,
@@ -89,8 +192,10 @@ static uint8_t handle(const struct announce *a, struct lan *l,
 		return ANNOUNCE_REFUSED;
 	}
 	/* an inner sender's traffic must reach us: ask the top router */
-	if (role == ROLE_SENDER)
+	if (role == ROLE_SENDER) {
+		sub_add(l, &a->group, who);
 		lan_subscribe(l, &a->group);
+	}
 	log_debug("%s announced %s of %s for %u s", from,
 		  role == ROLE_SENDER ? "sender" : "receiver", gs,
 		  a->lifetime);
@@ -181,6 +286,9 @@ int announce_open(void)
 
 void announce_close(void)
 {
+	free(subs);
+	subs = NULL;
+	nsubs = 0;
 	if (ann_fd >= 0) {
 		loop_del_fd(ann_fd);
 		close(ann_fd);

@@ -345,8 +345,11 @@ static int open_sub(int family)
 	return fd;
 }
 
-int lan_subscribe(struct lan *l, const struct ivgmp_addr *g)
+/* Join or leave g on the LAN through its subscription socket. */
+static int lan_membership(struct lan *l, const struct ivgmp_addr *g,
+			  bool join)
 {
+	const char *what = join ? "subscrib" : "unsubscrib";
 	char a[ADDR_STRLEN];
 	int r;
 
@@ -356,7 +359,8 @@ int lan_subscribe(struct lan *l, const struct ivgmp_addr *g)
 
 		if (l->sub4_fd < 0)
 			return -EBADF;
-		r = setsockopt(l->sub4_fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr,
+		r = setsockopt(l->sub4_fd, IPPROTO_IP, join ?
+			       IP_ADD_MEMBERSHIP : IP_DROP_MEMBERSHIP, &mr,
 			       sizeof(mr));
 	} else {
 		struct ipv6_mreq mr = { .ipv6mr_multiaddr = g->v6,
@@ -364,18 +368,32 @@ int lan_subscribe(struct lan *l, const struct ivgmp_addr *g)
 
 		if (l->sub6_fd < 0)
 			return -EBADF;
-		r = setsockopt(l->sub6_fd, IPPROTO_IPV6, IPV6_JOIN_GROUP, &mr,
+		r = setsockopt(l->sub6_fd, IPPROTO_IPV6, join ?
+			       IPV6_JOIN_GROUP : IPV6_LEAVE_GROUP, &mr,
 			       sizeof(mr));
 	}
-	if (r && errno != EADDRINUSE) {
-		log_warn("%s: subscribing to %s", l->name,
-			 addr_ntop(g, a, sizeof(a)));
+	/* already a member, or (leaving) not one: nothing to do */
+	if (r && (join ? errno != EADDRINUSE :
+		  errno != EADDRNOTAVAIL && errno != ENOENT)) {
+		log_warn("%s: %sing %s %s", l->name, what,
+			 join ? "to" : "from", addr_ntop(g, a, sizeof(a)));
 		return -errno;
 	}
 	if (!r)
-		log_info("%s: subscribed to %s", l->name,
+		log_info("%s: %sed %s %s", l->name, what, join ? "to" : "from",
 			 addr_ntop(g, a, sizeof(a)));
 	return 0;
+}
+
+int lan_subscribe(struct lan *l, const struct ivgmp_addr *g)
+{
+	return lan_membership(l, g, true);
+}
+
+/* The kernel sends the IGMP/MLD leave. */
+int lan_unsubscribe(struct lan *l, const struct ivgmp_addr *g)
+{
+	return lan_membership(l, g, false);
 }
 
 static void mb_setup(struct lan *l, struct mb_if *mb, int family,

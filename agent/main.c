@@ -97,6 +97,7 @@ static uint64_t groups_next(void)
 static void groups_run(uint64_t now)
 {
 	groups_tick(&agent->groups, now);
+	announce_subs_sync();
 }
 
 static uint64_t vnoc_next(void)

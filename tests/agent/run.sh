@@ -212,6 +212,31 @@ if wait_for 10 not_member 239.1.7.7 sender; then
 else
 	fail announce-expires
 fi
+# ... and so does the subscription made for it (configured ones stay)
+if wait_for 5 sh -c "! ip netns exec $NA grep -A20 lan0 /proc/net/igmp | grep -qi 070701EF"; then
+	pass announced-sender-unsubscribed
+else
+	fail announced-sender-unsubscribed "still a member of 239.1.7.7"
+fi
+if igmp_has 050501EF; then pass configured-subscription-kept; else
+	fail configured-subscription-kept; fi
+# a withdrawn sender announcement (IPv6) ends its subscription at once
+mld_has() { A grep lan0 /proc/net/igmp6 | grep -q "$1"; }
+if H "$top/tools/ivgmp-announce/ivgmp-announce" --agent 10.9.0.1 \
+	--group ff3e::7:7 --role sender --lifetime 60 && wait_for 10 member ff3e::7:7 sender &&
+	mld_has ff3e0000000000000000000000070007; then
+	pass announce-sender-mld
+else
+	fail announce-sender-mld
+fi
+if H "$top/tools/ivgmp-announce/ivgmp-announce" --agent 10.9.0.1 \
+	--group ff3e::7:7 --role sender --lifetime 0 &&
+	wait_for 5 sh -c "! ip netns exec $NA grep lan0 /proc/net/igmp6 | grep -q ff3e0000000000000000000000070007" &&
+	wait_for 10 not_member ff3e::7:7 sender; then
+	pass announce-withdraw-unsubscribes
+else
+	fail announce-withdraw-unsubscribes
+fi
 if H "$top/tools/ivgmp-announce/ivgmp-announce" --agent 10.9.0.1 \
 	--group 239.1.7.7 --role receiver --vpn 9 --retries 0 2>/dev/null; then
 	fail announce-wrong-vpn-refused
