@@ -320,61 +320,108 @@ static int append(struct urec **arr, uint32_t *n, const struct urec *r)
 	return 0;
 }
 
+/*
+ * Reads the spool.  A spool cut short (no "end") returns -EINVAL but keeps
+ * what is whole: the numbering, every report with all its routes, the
+ * carried counts, and the baseline if a later section began after it.
+ * Lines are whole only with their newline: a number cut in half must not
+ * pass for a smaller one.
+ */
 static int load(struct usage *u, FILE *f)
 {
 	char line[65536];
 	struct ureport *p = NULL, **tail = &u->pending;
 	struct urec r;
-	bool done = false;
-	int att;
+	bool done = false, base_whole = false;
+	uint32_t want = 0;
+	unsigned int nrec;
+	int att, err = 0;
 
 	if (!fgets(line, sizeof(line), f) || strncmp(line, SPOOL_MAGIC,
 						     strlen(SPOOL_MAGIC)))
-		return -EINVAL;
+		return -EBADMSG;
 	if (!fgets(line, sizeof(line), f) ||
-	    sscanf(line, "seq %" SCNu64, &u->next_seq) != 1)
-		return -EINVAL;
+	    sscanf(line, "seq %" SCNu64, &u->next_seq) != 1 || !u->next_seq)
+		return -EBADMSG;
 	while (fgets(line, sizeof(line), f)) {
+		if (!strchr(line, '\n'))
+			break;
 		if (!strcmp(line, "end\n")) {
 			done = true;
 			break;
 		}
 		if (!strncmp(line, "report ", 7)) {
+			if (p && p->nrec != want)
+				break;
 			p = calloc(1, sizeof(*p));
-			if (!p)
-				return -ENOMEM;
-			if (sscanf(line, "report %" SCNu64 " %*u %d", &p->seq,
-				   &att) != 2) {
-				free(p);
-				return -EINVAL;
+			if (!p) {
+				err = -ENOMEM;
+				break;
 			}
+			if (sscanf(line, "report %" SCNu64 " %u %d", &p->seq,
+				   &nrec, &att) != 3) {
+				free(p);
+				p = NULL;
+				break;
+			}
+			base_whole = true;
+			want = nrec;
 			p->attempted = att;
 			*tail = p;
 			tail = &p->next;
 			continue;
 		}
 		if (get_rec(line, &r))
-			return -EINVAL;
-		if (!strncmp(line, "base", 4)) {
-			if (append(&u->base, &u->nbase, &r))
-				return -ENOMEM;
-		} else if (!strncmp(line, "carry", 5)) {
-			if (append(&u->carry, &u->ncarry, &r))
-				return -ENOMEM;
-		} else if (!strncmp(line, "route", 5) && p) {
-			if (append(&p->rec, &p->nrec, &r))
-				return -ENOMEM;
+			break;
+		if (!strncmp(line, "base", 4) && !p && !u->ncarry) {
+			if (append(&u->base, &u->nbase, &r)) {
+				urec_free(&r);
+				err = -ENOMEM;
+				break;
+			}
+		} else if (!strncmp(line, "carry", 5) && !p) {
+			base_whole = true;
+			if (append(&u->carry, &u->ncarry, &r)) {
+				urec_free(&r);
+				err = -ENOMEM;
+				break;
+			}
+		} else if (!strncmp(line, "route", 5) && p && p->nrec < want) {
+			if (append(&p->rec, &p->nrec, &r)) {
+				urec_free(&r);
+				err = -ENOMEM;
+				break;
+			}
 		} else {
 			urec_free(&r);
-			return -EINVAL;
+			break;
 		}
 	}
-	/* a spool cut short is not trusted: "end" is written last */
-	if (!done)
-		return -EINVAL;
+	/* the last report may be short of routes: it is not trusted */
+	if (p && p->nrec != want) {
+		struct ureport **pp;
+
+		for (pp = &u->pending; *pp != p; pp = &(*pp)->next)
+			;
+		*pp = NULL;
+		log_warnx("usage: spool report %" PRIu64 " is cut short "
+			  "(%u of %u routes): lost", p->seq, p->nrec, want);
+		report_free(p);
+		done = false;
+	}
+	if (!done && !base_whole && u->nbase) {
+		/* a partial baseline would report old counts again */
+		urecs_free(u->base, u->nbase);
+		u->base = NULL;
+		u->nbase = 0;
+	}
+	if (!done && !base_whole)
+		u->rebase = true;
 	if (u->nbase)
 		qsort(u->base, u->nbase, sizeof(*u->base), urec_cmp);
-	return 0;
+	if (err)
+		return err;
+	return done ? 0 : -EINVAL;
 }
 
 static void clear(struct usage *u)
@@ -394,6 +441,7 @@ static void clear(struct usage *u)
 
 int usage_init(struct usage *u, const char *path)
 {
+	struct ureport *p;
 	FILE *f;
 	int err;
 
@@ -404,10 +452,13 @@ int usage_init(struct usage *u, const char *path)
 		return 0;
 	f = fopen(path, "re");
 	if (!f) {
-		if (errno == ENOENT)
-			return 0;
-		log_warn("usage spool %s", path);
-		return -errno;
+		if (errno != ENOENT) {
+			log_warn("usage spool %s", path);
+			return -errno;
+		}
+		/* a first start, or a lost spool: the VNOC will tell */
+		u->spool_lost = true;
+		return 0;
 	}
 	err = load(u, f);
 	fclose(f);
@@ -417,10 +468,25 @@ int usage_init(struct usage *u, const char *path)
 		/* keep it for a human; never guess at billing data */
 		snprintf(bad, sizeof(bad), "%s.corrupt", path);
 		rename(path, bad);
-		log_warnx("usage spool %s is corrupt, kept as %s; starting "
-			  "afresh", path, bad);
-		clear(u);
-		u->next_seq = 1;
+		u->spool_lost = true;
+		if (err != -EINVAL) {
+			log_warnx("usage spool %s is corrupt, kept as %s; "
+				  "starting afresh", path, bad);
+			clear(u);
+			u->next_seq = 1;
+			u->rebase = false;
+			return err;
+		}
+		for (p = u->pending; p; p = p->next)
+			u->salvaged++;
+		log_warnx("usage spool %s is cut short, kept as %s; salvaged "
+			  "%" PRIu64 " whole unacknowledged report(s), %u "
+			  "carried count(s) and %s; numbering from %" PRIu64
+			  " until the VNOC confirms it", path, bad, u->salvaged,
+			  u->ncarry, u->rebase ? "no baseline (routes not in "
+			  "it start from their next reading)" : "the baseline",
+			  u->next_seq);
+		usage_save(u);
 		return err;
 	}
 	/* sequence numbers never go back, even if the VNOC acked them all */
@@ -469,6 +535,12 @@ int usage_collect(struct usage *u, const struct table *now,
 	uint32_t nd = 0, i;
 	int err = -ENOMEM;
 
+	/*
+	 * Without a spool we do not know what was reported: wait for the
+	 * VNOC's lastSeq (the kernel keeps counting meanwhile).
+	 */
+	if (u->spool_lost && !u->synced)
+		return 0;
 	if (!now->nroutes && !u->ncarry)
 		return 0;
 	cur = calloc(now->nroutes + 1, sizeof(*cur));
@@ -484,6 +556,9 @@ int usage_collect(struct usage *u, const struct table *now,
 			bsearch(&cur[i], u->base, u->nbase, sizeof(*u->base),
 				urec_cmp) : NULL;
 
+		/* counts of a route with no baseline may be reported already */
+		if (!b && u->rebase)
+			continue;
 		if (urec_delta(&d[nd], &cur[i], b))
 			goto out;
 		if (urec_empty(&d[nd]))
@@ -521,6 +596,10 @@ int usage_collect(struct usage *u, const struct table *now,
 	u->carry = NULL;
 	u->ncarry = 0;
 	u->reported += nd;
+	if (u->rebase)
+		log_warnx("usage: baseline taken from the kernel's counters; "
+			  "what routes counted before it is not reported");
+	u->rebase = false;
 	err = usage_save(u);
 	/* the carry records were moved into d, only free the rest */
 	for (i = 0; i < nd; i++)
@@ -539,7 +618,7 @@ struct ureport *usage_next(struct usage *u, uint64_t now)
 	struct ureport *p = u->pending;
 
 	/* in order: the VNOC's duplicate check needs increasing seqs */
-	if (!p || p->inflight || p->retry_at > now)
+	if (!u->synced || !p || p->inflight || p->retry_at > now)
 		return NULL;
 	p->inflight = true;
 	p->attempted = true;
@@ -551,9 +630,131 @@ uint64_t usage_next_retry(const struct usage *u)
 {
 	const struct ureport *p = u->pending;
 
+	if (!u->synced)
+		return u->probing ? 0 : u->probe_retry_at ? u->probe_retry_at : 1;
 	if (!p || p->inflight)
 		return 0;
 	return p->retry_at ? p->retry_at : 1;
+}
+
+static uint64_t retry_delay(uint32_t failures)
+{
+	uint64_t d = 1000;
+	uint32_t i;
+
+	for (i = 1; i < failures && d < 60000; i++)
+		d *= 2;
+	return d / 2 + (uint64_t)random() % (d / 2 + 1);
+}
+
+uint64_t usage_probe(struct usage *u, uint64_t now)
+{
+	uint64_t first = u->pending ? u->pending->seq : u->next_seq;
+
+	if (u->synced || u->probing || u->probe_retry_at > now)
+		return 0;
+	u->probing = true;
+	return first > 1 ? first - 1 : 1;
+}
+
+void usage_probe_done(struct usage *u, bool ok, bool duplicate,
+		      uint64_t last_seq, uint64_t now)
+{
+	u->probing = false;
+	if (!ok) {
+		u->probe_failures++;
+		u->probe_retry_at = now + retry_delay(u->probe_failures);
+		return;
+	}
+	u->probe_failures = 0;
+	u->probe_retry_at = 0;
+	usage_resync(u, last_seq, !duplicate);
+}
+
+void usage_unsync(struct usage *u)
+{
+	u->synced = false;
+	u->probe_failures = 0;
+	u->probe_retry_at = 0;
+}
+
+void usage_resync(struct usage *u, uint64_t last, bool none_counted)
+{
+	bool behind = last >= u->next_seq;
+	struct ureport **pp = &u->pending, *p;
+	uint64_t old_next = u->next_seq, from = 0, seq;
+	uint32_t n = 0;
+
+	u->vnoc_last = last;
+	u->synced = true;
+	if (behind && u->spool_lost && !u->nbase) {
+		/* the kernel's counters include what the lost spool reported */
+		u->rebase = true;
+	}
+	u->spool_lost = false;
+	if (behind)
+		log_warnx("usage: the VNOC has counted our reports up to %"
+			  PRIu64 " but the spool's next number was %" PRIu64
+			  " (spool lost, cut short or replaced): numbering "
+			  "continues above %" PRIu64 "%s", last, old_next, last,
+			  u->rebase ? "; routes' counters up to now are taken "
+			  "as already reported" : "");
+	/* sent reports the VNOC counted: their acknowledgement was lost */
+	while ((p = *pp) && p->seq <= last && p->attempted && !behind &&
+	       !none_counted && !p->inflight) {
+		log_info("usage: report %" PRIu64 " was counted by the VNOC "
+			 "(its last is %" PRIu64 "): acknowledged", p->seq, last);
+		*pp = p->next;
+		u->acked++;
+		report_free(p);
+	}
+	/* any other number at or below last would be taken for a retry */
+	if (u->pending && u->pending->seq <= last) {
+		seq = last + 1;
+		for (p = u->pending; p; p = p->next) {
+			if (p->inflight)
+				continue;
+			if (!from)
+				from = p->seq;
+			p->seq = seq++;
+			/* never sent under its new number: it may grow again */
+			p->attempted = false;
+			p->failures = 0;
+			p->retry_at = 0;
+			n++;
+		}
+		if (seq > u->next_seq)
+			u->next_seq = seq;
+		u->renumbered += n;
+		log_warnx("usage: %u unacknowledged report(s) from number %"
+			  PRIu64 " renumbered %" PRIu64 "..%" PRIu64
+			  " so the VNOC counts them; none dropped", n, from,
+			  last + 1, seq - 1);
+	}
+	if (u->next_seq <= last)
+		u->next_seq = last + 1;
+	usage_save(u);
+}
+
+void usage_duplicate(struct usage *u, uint64_t seq, uint64_t last)
+{
+	struct ureport *p = u->pending;
+
+	if (!p || p->seq != seq)
+		return;
+	p->inflight = false;
+	if (seq > last) {
+		/* the VNOC contradicts itself: do not resend forever */
+		log_warnx("usage: VNOC calls report %" PRIu64 " a duplicate "
+			  "but its last is %" PRIu64 "; taken as counted",
+			  seq, last);
+		u->pending = p->next;
+		u->acked++;
+		report_free(p);
+		usage_save(u);
+		return;
+	}
+	usage_resync(u, last, false);
 }
 
 void usage_done(struct usage *u, uint64_t seq, enum usage_result res,
@@ -561,13 +762,14 @@ void usage_done(struct usage *u, uint64_t seq, enum usage_result res,
 {
 	struct ureport *p = u->pending;
 	uint32_t i, o = 0;
-	uint64_t d;
 
 	if (!p || p->seq != seq)
 		return;
 	p->inflight = false;
 	switch (res) {
 	case USAGE_ACKED:
+		if (p->seq > u->vnoc_last)
+			u->vnoc_last = p->seq;
 		u->pending = p->next;
 		u->acked++;
 		report_free(p);
@@ -598,10 +800,7 @@ void usage_done(struct usage *u, uint64_t seq, enum usage_result res,
 		break;
 	case USAGE_FAILED:
 		p->failures++;
-		d = 1000;
-		for (i = 1; i < p->failures && d < 60000; i++)
-			d *= 2;
-		p->retry_at = now + d / 2 + (uint64_t)random() % (d / 2 + 1);
+		p->retry_at = now + retry_delay(p->failures);
 		break;
 	}
 	usage_save(u);
@@ -615,7 +814,10 @@ void usage_status(const struct usage *u, FILE *f)
 	for (p = u->pending; p; p = p->next)
 		n++;
 	fprintf(f, "usage: next seq %" PRIu64 ", %u report(s) pending, "
-		"%" PRIu64 " acked, %" PRIu64 " dropped, spool %s\n",
-		u->next_seq, n, u->acked, u->dropped,
+		"%" PRIu64 " acked, %" PRIu64 " dropped, %" PRIu64
+		" renumbered, %" PRIu64 " salvaged, VNOC last %" PRIu64 " (%s), "
+		"spool %s\n", u->next_seq, n, u->acked, u->dropped,
+		u->renumbered, u->salvaged, u->vnoc_last,
+		u->synced ? "in sync" : "checking",
 		u->path ? u->path : "(none)");
 }

@@ -51,6 +51,20 @@ struct usage {
 	struct urec *carry;	/* final deltas of deleted routes */
 	struct ureport *pending;
 	uint64_t reported, acked, dropped;
+
+	/*
+	 * Sequence numbers are checked against the VNOC's lastSeq before any
+	 * report goes out (on start and after each reconnect): a lost or
+	 * truncated spool must not make new reports look like retries.
+	 */
+	bool synced;		/* numbers reconciled with the VNOC */
+	bool probing;		/* the probe is in flight */
+	bool spool_lost;	/* no spool or a broken one: baseline unknown */
+	bool rebase;		/* next collect: unknown routes are baseline */
+	uint32_t probe_failures;
+	uint64_t probe_retry_at;
+	uint64_t vnoc_last;	/* the VNOC's lastSeq when last heard */
+	uint64_t renumbered, salvaged;
 };
 
 /* Loads the spool (a missing file is a fresh start). */
@@ -74,6 +88,29 @@ enum usage_result { USAGE_ACKED, USAGE_REFUSED, USAGE_FAILED };
  */
 void usage_done(struct usage *u, uint64_t seq, enum usage_result res,
 		uint64_t now, bool (*in_view)(struct urec *));
+
+/*
+ * The probe: an empty report whose answer carries the VNOC's lastSeq.  It
+ * is numbered just below the first unsent number, so it is a duplicate
+ * (nothing counted) unless the VNOC has seen none of ours; then it counts
+ * as an empty report and nothing we hold was counted.  Returns its seq and
+ * marks it in flight, or 0 when none is due.
+ */
+uint64_t usage_probe(struct usage *u, uint64_t now);
+void usage_probe_done(struct usage *u, bool ok, bool duplicate,
+		      uint64_t last_seq, uint64_t now);
+/* The VNOC came back: check the numbers again before the next report. */
+void usage_unsync(struct usage *u);
+/*
+ * Reconcile with the VNOC's lastSeq: reports it has counted are dropped as
+ * acknowledged (only those already sent, from a spool that is not behind
+ * it), every other report at or below it gets a fresh number above it,
+ * and the next number never falls to or below it.  none_counted: none of
+ * our reports can have been counted (the probe itself was).
+ */
+void usage_resync(struct usage *u, uint64_t last_seq, bool none_counted);
+/* A sent report came back as a duplicate: the VNOC's last is last_seq. */
+void usage_duplicate(struct usage *u, uint64_t seq, uint64_t last_seq);
 
 int usage_save(struct usage *u);
 void usage_status(const struct usage *u, FILE *f);

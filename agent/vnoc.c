@@ -30,7 +30,8 @@ struct vjob {
 	uint64_t version;
 	/* VJ_USAGE */
 	struct ureport *rep;
-	bool duplicate;
+	bool duplicate, probe;
+	uint64_t last_seq;
 	/* VJ_STATE */
 	struct table view;
 	uint32_t site;
@@ -266,6 +267,7 @@ static void do_usage(struct soap *soap, struct vjob *j)
 		return;
 	}
 	j->duplicate = resp.duplicate == true_;
+	j->last_seq = resp.lastSeq;
 }
 
 static void *ops_thread(void *arg)
@@ -481,8 +483,12 @@ static void went_down(const char *msg)
 
 static void went_up(void)
 {
-	if (!up)
+	if (!up) {
 		log_info("vnoc: connected");
+		/* its lastSeq may have moved (a restored database, another
+		 * spool): check before the next report */
+		usage_unsync(&agent->usage);
+	}
 	up = true;
 	down_since = 0;
 }
@@ -545,10 +551,37 @@ static void handle(struct vjob *j)
 	}
 	case VJ_USAGE:
 		usage_busy = false;
-		if (j->res == VR_OK) {
+		if (j->probe) {
+			if (j->res == VR_OK)
+				went_up();
+			else
+				failures++;
+			if (j->res == VR_FAILED)
+				went_down(j->msg);
+			else if (j->res == VR_REFUSED)
+				log_warnx("vnoc: usage probe %" PRIu64
+					  " refused: %s", j->rep->seq, j->msg);
+			else
+				log_info("vnoc: usage: the VNOC's last report "
+					 "is %" PRIu64 "%s", j->last_seq,
+					 j->duplicate ? "" :
+					 " (the probe was the first)");
+			usage_probe_done(&agent->usage, j->res == VR_OK,
+					 j->duplicate, j->last_seq, now);
+			free(j->rep);
+			break;
+		}
+		if (j->res == VR_OK && j->duplicate) {
 			went_up();
-			log_debug("vnoc: usage report %" PRIu64 " %s", j->rep->seq,
-				  j->duplicate ? "was a duplicate" : "counted");
+			log_debug("vnoc: usage report %" PRIu64 " was a "
+				  "duplicate (VNOC's last %" PRIu64 ")",
+				  j->rep->seq, j->last_seq);
+			usage_duplicate(&agent->usage, j->rep->seq,
+					j->last_seq);
+		} else if (j->res == VR_OK) {
+			went_up();
+			log_debug("vnoc: usage report %" PRIu64 " counted",
+				  j->rep->seq);
 			usage_done(&agent->usage, j->rep->seq, USAGE_ACKED, now,
 				   urec_in_view);
 		} else if (j->res == VR_REFUSED) {
@@ -599,6 +632,28 @@ void vnoc_kick(uint64_t now)
 				req_busy = true;
 				enqueue(j);
 			}
+		}
+	}
+	if (!usage_busy) {
+		uint64_t probe = usage_probe(&agent->usage, now);
+
+		if (probe) {
+			/* an empty report: its answer carries lastSeq */
+			j = calloc(1, sizeof(*j));
+			if (j)
+				j->rep = calloc(1, sizeof(*j->rep));
+			if (!j || !j->rep) {
+				free(j);
+				usage_probe_done(&agent->usage, false, false,
+						 0, now);
+				return;
+			}
+			j->type = VJ_USAGE;
+			j->probe = true;
+			j->rep->seq = probe;
+			usage_busy = true;
+			enqueue(j);
+			return;
 		}
 	}
 	if (!usage_busy) {

@@ -54,6 +54,8 @@ static int setup(void **s)
 	snprintf(path, sizeof(path), "/tmp/ivgmp-usage-test.%d", getpid());
 	unlink(path);
 	assert_int_equal(usage_init(&U, path), 0);
+	/* a VNOC that has counted nothing of ours yet */
+	usage_resync(&U, 0, false);
 	return 0;
 }
 
@@ -121,6 +123,8 @@ static void t_survives_restart(void **s)
 	usage_fini(&U);
 
 	assert_int_equal(usage_init(&U, path), 0);
+	assert_null(usage_next(&U, 0));	/* not before the VNOC's lastSeq */
+	usage_resync(&U, 0, false);
 	p = usage_next(&U, 0);
 	assert_non_null(p);
 	assert_int_equal(p->seq, 1);	/* same seq: the VNOC dedups it */
@@ -225,7 +229,160 @@ static void t_corrupt_spool(void **s)
 	assert_int_equal(usage_init(&U, path), -EINVAL);
 	snprintf(p, sizeof(p), "%s.corrupt", path);
 	assert_int_equal(access(p, F_OK), 0);	/* kept for a human */
-	assert_int_equal(U.next_seq, 1);
+	/* the numbering is kept until the VNOC says otherwise ... */
+	assert_int_equal(U.next_seq, 9);
+	/* ... but a baseline that may be partial is not */
+	assert_int_equal(U.nbase, 0);
+	assert_true(U.rebase);
+}
+
+static void write_spool(const char *text)
+{
+	FILE *f;
+
+	usage_fini(&U);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* The VNOC counted reports 1..3; then the spool was lost. */
+static void t_lost_spool_numbering(void **s)
+{
+	struct ureport *p;
+
+	usage_fini(&U);
+	unlink(path);
+	assert_int_equal(usage_init(&U, path), 0);
+	/* nothing is collected before we know what was reported */
+	counters(10, 10, 10, 5);
+	assert_int_equal(usage_collect(&U, &T, LOCAL), 0);
+	assert_null(U.pending);
+	assert_null(usage_next(&U, 0));
+	assert_int_equal(usage_next_retry(&U), 1);	/* the probe is due */
+	assert_int_equal(usage_probe(&U, 0), 1);
+	assert_int_equal(usage_probe(&U, 0), 0);	/* one at a time */
+	/* VNOC down: retried later */
+	usage_probe_done(&U, false, false, 0, 1000);
+	assert_int_equal(usage_probe(&U, 1000), 0);
+	assert_true(usage_next_retry(&U) > 1000);
+	assert_int_equal(usage_probe(&U, 1000000), 1);
+	/* a duplicate: the VNOC's last is 3 */
+	usage_probe_done(&U, true, true, 3, 1000000);
+	assert_true(U.synced);
+	assert_int_equal(U.next_seq, 4);
+	/* the kernel's counters so far were (maybe) reported: baseline */
+	assert_int_equal(usage_collect(&U, &T, LOCAL), 0);
+	assert_null(U.pending);
+	counters(15, 12, 13, 5);
+	assert_int_equal(usage_collect(&U, &T, LOCAL), 0);
+	p = usage_next(&U, 0);
+	assert_non_null(p);
+	assert_int_equal(p->seq, 4);	/* not a number the VNOC has */
+	assert_int_equal(find(p, "239.1.1.1")->packets, 5);
+}
+
+/* A spool cut short: whole reports are salvaged and renumbered. */
+static void t_cut_spool_salvaged(void **s)
+{
+	struct ureport *p;
+
+	write_spool("ivgmp-usage 1\nseq 6\n"
+		    "base 1 239.1.1.1 * 1 10 1000 0\n"
+		    "carry 1 239.1.9.9 * 1 3 300 0\n"
+		    "report 4 1 1\nroute 1 239.1.1.1 * 1 7 700 0\n"
+		    "report 5 2 0\nroute 1 239.1.1.2 * 2 1 10 0\n"
+		    "route 1 239.1.1.2 * 2 99");
+	assert_int_equal(usage_init(&U, path), -EINVAL);
+	assert_int_equal(U.salvaged, 1);	/* report 5 lost a route */
+	assert_int_equal(U.nbase, 1);		/* whole: carry followed */
+	assert_false(U.rebase);
+	assert_int_equal(U.ncarry, 1);
+	assert_int_equal(U.next_seq, 6);
+	/* the VNOC moved on past our numbers meanwhile (its last is 20) */
+	assert_int_equal(usage_probe(&U, 0), 3);
+	usage_probe_done(&U, true, true, 20, 0);
+	p = usage_next(&U, 0);
+	assert_non_null(p);
+	assert_int_equal(p->seq, 21);		/* report 4, renumbered */
+	assert_int_equal(find(p, "239.1.1.1")->packets, 7);
+	assert_int_equal(U.next_seq, 22);
+	assert_int_equal(U.renumbered, 1);
+	/* and it survives a restart with its new number */
+	usage_fini(&U);
+	assert_int_equal(usage_init(&U, path), 0);
+	assert_int_equal(U.pending->seq, 21);
+	assert_int_equal(U.next_seq, 22);
+}
+
+/* A sent report the VNOC counted, whose answer was lost: not resent. */
+static void t_lost_ack_from_last_seq(void **s)
+{
+	write_spool("ivgmp-usage 1\nseq 6\n"
+		    "report 5 1 1\nroute 1 239.1.1.1 * 1 7 700 0\nend\n");
+	assert_int_equal(usage_init(&U, path), 0);
+	assert_int_equal(usage_probe(&U, 0), 4);
+	usage_probe_done(&U, true, true, 5, 0);
+	assert_null(U.pending);
+	assert_int_equal(U.acked, 1);
+	assert_int_equal(U.next_seq, 6);
+	/* ... but one never sent is sent, whatever its number */
+	write_spool("ivgmp-usage 1\nseq 6\n"
+		    "report 5 1 0\nroute 1 239.1.1.1 * 1 7 700 0\nend\n");
+	assert_int_equal(usage_init(&U, path), 0);
+	usage_probe(&U, 0);
+	usage_probe_done(&U, true, true, 5, 0);
+	assert_non_null(U.pending);
+	assert_int_equal(U.pending->seq, 6);
+	assert_int_equal(U.next_seq, 7);
+}
+
+/* The probe itself was counted: the VNOC had nothing of ours. */
+static void t_probe_counted(void **s)
+{
+	write_spool("ivgmp-usage 1\nseq 2\n"
+		    "report 1 1 1\nroute 1 239.1.1.1 * 1 7 700 0\nend\n");
+	assert_int_equal(usage_init(&U, path), 0);
+	assert_int_equal(usage_probe(&U, 0), 1);
+	usage_probe_done(&U, true, false, 1, 0);
+	/* report 1 was sent before but never counted: it must not drop */
+	assert_non_null(U.pending);
+	assert_int_equal(U.pending->seq, 2);
+	assert_int_equal(U.acked, 0);
+	assert_int_equal(usage_next(&U, 0)->seq, 2);
+}
+
+/* Reconnected: the numbers are checked again; a duplicate answer from a
+ * VNOC that is ahead of us renumbers instead of dropping. */
+static void t_duplicate_ahead(void **s)
+{
+	struct ureport *p;
+
+	counters(10, 10, 10, 5);
+	usage_collect(&U, &T, LOCAL);
+	usage_unsync(&U);
+	assert_null(usage_next(&U, 0));
+	usage_probe(&U, 0);
+	usage_probe_done(&U, true, true, 0, 0);
+	p = usage_next(&U, 0);
+	assert_int_equal(p->seq, 1);
+	/* another spool reported up to 50 meanwhile */
+	usage_duplicate(&U, 1, 50);
+	p = usage_next(&U, 0);
+	assert_non_null(p);
+	assert_int_equal(p->seq, 51);
+	assert_int_equal(find(p, "239.1.1.1")->packets, 10);
+	usage_done(&U, 51, USAGE_ACKED, 0, NULL);
+	assert_int_equal(U.vnoc_last, 51);
+	/* a plain retry of a counted report is dropped */
+	counters(11, 11, 10, 5);
+	usage_collect(&U, &T, LOCAL);
+	p = usage_next(&U, 0);
+	assert_int_equal(p->seq, 52);
+	usage_duplicate(&U, 52, 52);
+	assert_null(U.pending);
+	assert_int_equal(U.next_seq, 53);
 }
 
 int main(void)
@@ -238,6 +395,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t_deleted_route_final_counts, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_counter_reset, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_corrupt_spool, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_lost_spool_numbering, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_cut_spool_salvaged, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_lost_ack_from_last_seq, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_probe_counted, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_duplicate_ahead, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("agent-usage", tests, NULL, NULL);
