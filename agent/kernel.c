@@ -16,6 +16,7 @@
 #include "log.h"
 #include "loop.h"
 #include "nl.h"
+#include "senders.h"
 #include "usage.h"
 
 #define KERNEL_RETRY_MS	5000
@@ -27,19 +28,11 @@ static bool have_view, view_applied;
 static uint32_t config_site;		/* site id the kernel was given */
 static struct table last;		/* last dump, sorted, for deltas */
 static struct kernel_stats kstats;
+static struct senders snd;		/* quiet local routes, withheld ones */
 
 bool kernel_up(void)
 {
 	return nl != NULL;
-}
-
-static void to_mapped(struct in6_addr *out, const struct ivgmp_addr *a)
-{
-	memset(out, 0, sizeof(*out));
-	if (a->family == AF_INET)
-		mc_addr_from_v4(out, a->v4.s_addr);
-	else if (a->family == AF_INET6)
-		*out = a->v6;
 }
 
 static void kernel_down(const char *why, int err)
@@ -167,7 +160,7 @@ static void final_counters(const struct ivgmp_route_info *key)
 
 static int apply(void)
 {
-	struct table cur = { 0 };
+	struct table cur = { 0 }, want;
 	struct diff d;
 	size_t i;
 	int err, fails = 0;
@@ -181,12 +174,24 @@ static int apply(void)
 		kernel_down("dumping the table", err);
 		return err;
 	}
-	err = table_diff(&cur, &view, agent->site_id, &d);
+	/* withheld quiet routes stay out, so their senders raise events */
+	want = view;
+	want.routes = calloc(view.nroutes + 1, sizeof(*want.routes));
+	if (!want.routes) {
+		table_free(&cur);
+		return -ENOMEM;
+	}
+	want.nroutes = 0;
+	for (i = 0; i < view.nroutes; i++)
+		if (!senders_withheld(&snd, &view.routes[i]))
+			want.routes[want.nroutes++] = view.routes[i];
+	err = table_diff(&cur, &want, agent->site_id, &d);
 	if (err) {
 		log_warnx("kernel: VNOC view refused: %s",
 			  err == -EINVAL ? "it names an unknown site or "
 			  "repeats a route" : strerror(-err));
 		table_free(&cur);
+		free(want.routes);
 		return err;
 	}
 
@@ -235,6 +240,7 @@ static int apply(void)
 			  d.nroute_del;
 	diff_free(&d);
 	table_free(&cur);
+	free(want.routes);	/* shallow: the next hops are the view's */
 	view_applied = !fails;
 	return fails ? -EIO : 0;
 }
@@ -263,38 +269,38 @@ kernel_view_route(const struct ivgmp_route_info *key)
 
 static int on_event(const struct ivgmp_event_info *e, void *data)
 {
-	struct in6_addr g, s;
+	const struct ivgmp_route_info *back[16];
 	char gs[ADDR_STRLEN], ss[ADDR_STRLEN];
-	uint64_t now = now_ms();
-	struct interest *in;
-	struct contrib *c;
-	bool known;
+	bool fresh;
+	size_t i, n;
 	int err;
 
 	if (!addr_is_multicast(&e->group) || addr_is_linklocal_mcast(&e->group))
 		return 0;
-	to_mapped(&g, &e->group);
-	to_mapped(&s, &e->source);
 	kstats.events++;
-	in = groups_find(&agent->groups, e->vpn, &g);
-	known = false;
-	for (c = in ? in->c[ROLE_SENDER] : NULL; c; c = c->next)
-		if (c->kind == CONTRIB_KERNEL && !memcmp(&c->who, &s, sizeof(s)))
-			known = true;
-	err = groups_contrib_set(&agent->groups, e->vpn, &g, ROLE_SENDER,
-				 CONTRIB_KERNEL, &s,
-				 now + agent->cfg.sender_silence * 1000ull, 0,
-				 NULL);
-	if (err) {
-		log_warnx("kernel: sender %s of %s: %s",
-			  addr_ntop(&e->source, ss, sizeof(ss)),
-			  addr_ntop(&e->group, gs, sizeof(gs)), strerror(-err));
-		return 0;
+	snd.silence_ms = agent->cfg.sender_silence * 1000ull;
+	n = senders_event(&snd, &agent->groups, e->vpn, &e->group, &e->source,
+			  now_ms(), back, sizeof(back) / sizeof(back[0]), &err,
+			  &fresh);
+	addr_ntop(&e->source, ss, sizeof(ss));
+	addr_ntop(&e->group, gs, sizeof(gs));
+	if (err)
+		log_warnx("kernel: sender %s of %s: %s", ss, gs, strerror(-err));
+	else if (fresh)
+		log_info("kernel: local source %s sends to %s (VPN %u)", ss, gs,
+			 e->vpn);
+	/* a withheld quiet route heard from its sender: it goes back */
+	for (i = 0; i < n; i++) {
+		const struct ivgmp_route_info *r = kernel_view_route(back[i]);
+
+		log_debug("kernel: %s to %s still sends: route restored", ss,
+			  gs);
+		if (r && nl && ivgmp_nl_route_new(nl, r, NLM_F_CREATE |
+						  NLM_F_REPLACE)) {
+			log_warnx("kernel: restoring a route: %s", nlerr());
+			view_applied = false;
+		}
 	}
-	if (!known)
-		log_info("kernel: local source %s sends to %s (VPN %u)",
-			  addr_ntop(&e->source, ss, sizeof(ss)),
-			  addr_ntop(&e->group, gs, sizeof(gs)), e->vpn);
 	return 0;
 }
 
@@ -311,37 +317,12 @@ static void ev_input(int fd, short revents, void *arg)
 
 /* ---------------------------------------------------------- counters */
 
-/*
- * A local-origin route whose packet count moved proves its sender is alive:
- * its kernel contributions are extended, or created after an agent restart.
- */
-static void sender_alive(const struct ivgmp_route_info *r, uint64_t now)
-{
-	struct in6_addr g, s;
-	struct interest *in;
-	struct contrib *c;
-	uint64_t until = now + agent->cfg.sender_silence * 1000ull;
-	bool any = false;
-
-	to_mapped(&g, &r->group);
-	in = groups_find(&agent->groups, r->vpn, &g);
-	if (in)
-		for (c = in->c[ROLE_SENDER]; c; c = c->next)
-			if (c->kind == CONTRIB_KERNEL) {
-				c->expires = until;
-				any = true;
-			}
-	if (any)
-		return;
-	to_mapped(&s, &r->source);
-	groups_contrib_set(&agent->groups, r->vpn, &g, ROLE_SENDER,
-			   CONTRIB_KERNEL, &s, until, 0, NULL);
-}
-
 static void counters(uint64_t now)
 {
+	const struct ivgmp_route_info **out;
 	struct table cur = { 0 };
-	size_t i;
+	char g[ADDR_STRLEN];
+	size_t i, n;
 	int err;
 
 	err = kernel_dump(&cur, false);
@@ -352,22 +333,22 @@ static void counters(uint64_t now)
 	if (cur.nroutes)
 		qsort(cur.routes, cur.nroutes, sizeof(*cur.routes),
 		      route_qcmp);
-	for (i = 0; i < cur.nroutes; i++) {
-		const struct ivgmp_route_info *r = &cur.routes[i], *o;
-
-		if (r->origin != agent->site_id || !agent->site_id)
-			continue;
-		o = last.nroutes ? bsearch(r, last.routes, last.nroutes,
-					   sizeof(*r), route_qcmp) : NULL;
-		/*
-		 * Without a next hop the kernel counts nothing and sends no
-		 * event: no sign either way, so the sender stays until a
-		 * receiver appears and the counters can tell.
-		 */
-		if (!r->n_nexthops ||
-		    (o ? r->stats.tx_packets > o->stats.tx_packets :
-			 r->stats.tx_packets > 0))
-			sender_alive(r, now);
+	snd.silence_ms = agent->cfg.sender_silence * 1000ull;
+	if (!senders_scan(&snd, &agent->groups, &view, &cur, &last,
+			  agent->site_id, now, &out, &n)) {
+		/* quiet too long: out of the kernel, to hear NEW_SOURCE */
+		for (i = 0; i < n; i++) {
+			log_debug("kernel: route of %s (VPN %u) has no next "
+				  "hop and no sign of its sender: withheld",
+				  addr_ntop(&out[i]->group, g, sizeof(g)),
+				  out[i]->vpn);
+			final_counters(out[i]);
+			err = ivgmp_nl_route_del(nl, out[i]);
+			if (err && err != -ENOENT)
+				log_warnx("kernel: withholding a route: %s %s",
+					  strerror(-err), nlerr());
+		}
+		free(out);
 	}
 	table_free(&last);
 	last = cur;
@@ -492,6 +473,7 @@ void kernel_fini(bool flush)
 	nl = ev = NULL;
 	table_free(&view);
 	table_free(&last);
+	senders_fini(&snd);
 }
 
 void kernel_status(FILE *f)
@@ -506,6 +488,9 @@ void kernel_status(FILE *f)
 		view_applied ? "applied" : "pending",
 		(unsigned long long)kstats.events,
 		(unsigned long long)kstats.views_applied);
+	if (senders_nwithheld(&snd))
+		fprintf(f, "kernel: %zu quiet route(s) withheld, waiting for "
+			"their senders' NEW_SOURCE\n", senders_nwithheld(&snd));
 	for (i = 0; i < last.nroutes; i++) {
 		const struct ivgmp_route_info *r = &last.routes[i];
 
