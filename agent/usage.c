@@ -509,6 +509,11 @@ void usage_final(struct usage *u, const struct ivgmp_route_info *r,
 	urec_from_route(&cur, r, local);
 	b = u->nbase ? bsearch(&cur, u->base, u->nbase, sizeof(*u->base),
 			       urec_cmp) : NULL;
+	/* no baseline to count from: its counts are taken as reported */
+	if (!b && u->rebase) {
+		urec_free(&cur);
+		return;
+	}
 	if (!urec_delta(&d, &cur, b) && !urec_empty(&d)) {
 		if (append(&u->carry, &u->ncarry, &d))
 			urec_free(&d);

@@ -272,6 +272,9 @@ static void t_lost_spool_numbering(void **s)
 	usage_probe_done(&U, true, true, 3, 1000000);
 	assert_true(U.synced);
 	assert_int_equal(U.next_seq, 4);
+	/* a route deleted now: its counts, too, are taken as reported */
+	usage_final(&U, &T.routes[1], LOCAL);
+	assert_int_equal(U.ncarry, 0);
 	/* the kernel's counters so far were (maybe) reported: baseline */
 	assert_int_equal(usage_collect(&U, &T, LOCAL), 0);
 	assert_null(U.pending);
