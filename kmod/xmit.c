@@ -38,6 +38,8 @@
  */
 #define IVGMP_XMIT_HEADROOM (16 + sizeof(struct ipv6hdr) + \
 			     sizeof(struct udphdr) + IVGMP_HDR_LEN + 32)
+/* ESP's padding and ICV, so that esp_output() can encrypt in place. */
+#define IVGMP_XMIT_TAILROOM 32
 
 static enum ivgmp_drop ivgmp_xmit4(struct ivgmp_net *in,
 				   struct ivgmp_site *site,
@@ -210,11 +212,12 @@ bool ivgmp_xmit_copy(struct ivgmp_net *in, const struct ivgmp_config *cfg,
 	 * A fresh buffer with just the inner packet, not skb_copy(): none
 	 * of the original's metadata (route, conntrack, secpath, LAN MAC)
 	 * applies to the copy, so there is nothing to copy and scrub again,
-	 * and the headroom is sized for the tunnel's headers, which keeps a
-	 * small packet's copy in a small slab (each copy is zeroed on
+	 * and head and tail room are sized for the tunnel and ESP, which keeps
+	 * a small packet's copy in a small slab (each copy is zeroed on
 	 * allocation with init_on_alloc, as in Debian's kernels).
 	 */
-	copy = alloc_skb(IVGMP_XMIT_HEADROOM + skb->len, GFP_ATOMIC);
+	copy = alloc_skb(IVGMP_XMIT_HEADROOM + skb->len + IVGMP_XMIT_TAILROOM,
+			 GFP_ATOMIC);
 	if (unlikely(!copy))
 		goto nomem;
 	skb_reserve(copy, IVGMP_XMIT_HEADROOM);

@@ -18,7 +18,7 @@ set -u
 IVT=$IVGMP_TOP/tools/ivgmptool/ivgmptool
 MRT=$IVGMP_TOP/tools/testing/bench/mrt.py
 T=${BENCH_SECONDS:-3}
-REPS=${BENCH_REPS:-2}
+REPS=${BENCH_REPS:-3}
 SIZES=${BENCH_SIZES:-64 1400}
 SITES=${BENCH_SITES:-1 4 16}
 OUT=${IVGMP_OUT:-/tmp}/bench
