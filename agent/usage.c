@@ -685,7 +685,8 @@ void usage_unsync(struct usage *u)
 
 void usage_resync(struct usage *u, uint64_t last, bool none_counted)
 {
-	bool behind = last >= u->next_seq;
+	/* a counted probe was our own number: the VNOC had none of ours */
+	bool behind = !none_counted && last >= u->next_seq;
 	struct ureport **pp = &u->pending, *p;
 	uint64_t old_next = u->next_seq, from = 0, seq;
 	uint32_t n = 0;

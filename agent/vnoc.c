@@ -556,18 +556,25 @@ static void handle(struct vjob *j)
 				went_up();
 			else
 				failures++;
-			if (j->res == VR_FAILED)
+			if (j->res == VR_FAILED) {
 				went_down(j->msg);
-			else if (j->res == VR_REFUSED)
+				usage_probe_done(&agent->usage, false, false,
+						 0, now);
+			} else if (j->res == VR_REFUSED) {
+				/* reports must not wait for ever: go on as
+				 * before, unchecked */
 				log_warnx("vnoc: usage probe %" PRIu64
-					  " refused: %s", j->rep->seq, j->msg);
-			else
+					  " refused: %s; report numbers not "
+					  "checked", j->rep->seq, j->msg);
+				usage_resync(&agent->usage, 0, true);
+			} else {
 				log_info("vnoc: usage: the VNOC's last report "
 					 "is %" PRIu64 "%s", j->last_seq,
 					 j->duplicate ? "" :
 					 " (the probe was the first)");
-			usage_probe_done(&agent->usage, j->res == VR_OK,
-					 j->duplicate, j->last_seq, now);
+				usage_probe_done(&agent->usage, true,
+						 j->duplicate, j->last_seq, now);
+			}
 			free(j->rep);
 			break;
 		}

@@ -341,6 +341,26 @@ static void t_lost_ack_from_last_seq(void **s)
 	assert_int_equal(U.next_seq, 7);
 }
 
+/* A true first start: the probe is counted, everything is reported. */
+static void t_first_start(void **s)
+{
+	struct ureport *p;
+
+	usage_fini(&U);
+	unlink(path);
+	assert_int_equal(usage_init(&U, path), 0);
+	assert_int_equal(usage_probe(&U, 0), 1);
+	usage_probe_done(&U, true, false, 1, 0);
+	assert_false(U.rebase);
+	assert_int_equal(U.next_seq, 2);
+	counters(10, 10, 10, 5);
+	assert_int_equal(usage_collect(&U, &T, LOCAL), 0);
+	p = usage_next(&U, 0);
+	assert_non_null(p);
+	assert_int_equal(p->seq, 2);
+	assert_int_equal(find(p, "239.1.1.1")->packets, 10);
+}
+
 /* The probe itself was counted: the VNOC had nothing of ours. */
 static void t_probe_counted(void **s)
 {
@@ -401,6 +421,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t_lost_spool_numbering, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_cut_spool_salvaged, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_lost_ack_from_last_seq, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_first_start, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_probe_counted, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_duplicate_ahead, setup, teardown),
 	};
