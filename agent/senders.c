@@ -188,15 +188,15 @@ size_t senders_event(struct senders *s, struct groups *gs, uint32_t vpn,
 	for (i = 0; i < s->nq; i++) {
 		struct quiet_route *q = &s->q[i];
 
-		if (!q->withheld || q->key.vpn != vpn ||
+		/* one the caller cannot restore stays withheld: next event */
+		if (n == max || !q->withheld || q->key.vpn != vpn ||
 		    !addr_equal(&q->key.group, group) ||
 		    (!addr_is_unspec(&q->key.source) &&
 		     !addr_equal(&q->key.source, source)))
 			continue;
 		q->withheld = false;
 		q->since = now;
-		if (n < max)
-			reinstall[n++] = &q->key;
+		reinstall[n++] = &q->key;
 	}
 	return n;
 }

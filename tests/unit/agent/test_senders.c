@@ -223,6 +223,29 @@ static void t_ssm_route(void **st)
 	assert_true(senders_withheld(&S, &vr[1]));	/* another group */
 }
 
+/* (*,G) and (S,G) both withheld; a caller with room for one restores one,
+ * and the other waits for the next event (never marked restored unseen). */
+static void t_restore_room(void **st)
+{
+	const struct ivgmp_route_info *back[1];
+	struct ivgmp_addr g = A("239.1.1.1"), src = A("10.0.0.5");
+	bool fresh;
+	int err;
+
+	vr[1] = vr[0];
+	vr[1].source = src;
+	view.nroutes = 2;
+	event("10.0.0.5", 0);
+	scan(0, 0, 0);
+	assert_int_equal(scan(SILENCE / 2, 0, 0), 2);
+	assert_int_equal(senders_event(&S, &G, 1, &g, &src, SILENCE / 2 + 1,
+				       back, 1, &err, &fresh), 1);
+	assert_false(fresh);
+	assert_int_equal(senders_nwithheld(&S), 1);
+	assert_int_equal(event("10.0.0.5", SILENCE / 2 + 2), 1);
+	assert_int_equal(senders_nwithheld(&S), 0);
+}
+
 /* Remote-origin routes are none of this. */
 static void t_remote_route_ignored(void **st)
 {
@@ -242,6 +265,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t_counted_route, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_gains_nexthop, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_ssm_route, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_restore_room, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_remote_route_ignored, setup, teardown),
 	};
 
