@@ -346,6 +346,15 @@ spool_case stale-spool \
 spool_case lost-ack \
 	'ivgmp-usage 1\nseq 10\nreport 9 1 1\nroute 1 239.1.1.1 * 2 5 500 0\nend\n' \
 	147 'next seq 10, 0 report(s) pending, 1 acked'
+# the spool is gone altogether: numbering resumes above the VNOC's last
+stop_agent
+rm -f "$W/spool"
+start_agent
+if wait_for 15 usage_status_has 'next seq 10, 0 report(s) pending.*VNOC last 9 (in sync)'; then
+	pass usage-lost-spool-numbering
+else
+	fail usage-lost-spool-numbering "$(status | grep usage:)"
+fi
 stop_agent
 hostcmd exit now
 exit $((fails > 0))
