@@ -23,8 +23,22 @@
 #include <openssl/x509.h>
 
 #include "soapH.h"
+#include "dblock.h"
 #include "log.h"
 #include "server.h"
+
+/* After drain-timeout, requests still running get their sockets shut down;
+ * this long is given to their threads to notice and end. */
+#define CUTOFF_GRACE 5
+
+/* One connection thread: joined by the accept loop once done, and its
+ * socket shut down if it is still running at drain-timeout. */
+struct vnoc_conn_slot {
+	pthread_t tid;
+	SOAP_SOCKET fd;		/* SOAP_INVALID_SOCKET once closing */
+	bool done;		/* the thread touches nothing any more */
+	struct vnoc_conn_slot *next;
+};
 
 void vnoc_config_defaults(struct vnoc_config *c)
 {
@@ -44,6 +58,8 @@ void vnoc_config_defaults(struct vnoc_config *c)
 	c->drain_timeout = 10;
 	c->tree_fanout = 16;
 	c->tree_depth = 4;
+	c->deny_audit_limit = 10;
+	c->deny_audit_period = 60;
 }
 
 int vnoc_server_init(struct vnoc_server *srv, const struct vnoc_config *cfg)
@@ -55,6 +71,9 @@ int vnoc_server_init(struct vnoc_server *srv, const struct vnoc_config *cfg)
 
 	memset(srv, 0, sizeof(*srv));
 	srv->cfg = cfg;
+	srv->lock_fd = -1;
+	vnoc_deny_limit_init(&srv->deny, cfg->deny_audit_limit,
+			     cfg->deny_audit_period);
 	pthread_mutex_init(&srv->lock, NULL);
 	pthread_mutex_init(&srv->conn_lock, NULL);
 	pthread_cond_init(&srv->conn_cv, NULL);
@@ -65,6 +84,12 @@ int vnoc_server_init(struct vnoc_server *srv, const struct vnoc_config *cfg)
 		return -1;
 	}
 	vnoc_state_init(&srv->state, &p);
+	srv->lock_fd = vnoc_db_lock(cfg->database, srv->db.err,
+				    sizeof(srv->db.err));
+	if (srv->lock_fd < 0) {
+		log_warnx("%s", srv->db.err);
+		return -1;
+	}
 	if (vnoc_db_open(&srv->db, cfg->database, cfg->sync)) {
 		log_warnx("database: %s", srv->db.err);
 		return -1;
@@ -83,6 +108,10 @@ int vnoc_server_init(struct vnoc_server *srv, const struct vnoc_config *cfg)
 void vnoc_server_free(struct vnoc_server *srv)
 {
 	vnoc_db_close(&srv->db);
+	/* only now: closing it earlier would let another VNOC open the file
+	 * while we still write to it */
+	vnoc_db_unlock(srv->lock_fd);
+	vnoc_deny_limit_free(&srv->deny);
 	vnoc_state_free(&srv->state);
 	pthread_mutex_destroy(&srv->lock);
 	pthread_mutex_destroy(&srv->conn_lock);
@@ -281,14 +310,72 @@ static bool too_large(struct soap *soap)
 struct conn_arg {
 	struct vnoc_server *srv;
 	struct soap *soap;
+	struct vnoc_conn_slot *slot;
 };
 
-static void conn_done(struct vnoc_server *srv)
+/* The last thing a connection thread does with the server. */
+static void conn_done(struct vnoc_server *srv, struct vnoc_conn_slot *slot)
 {
 	pthread_mutex_lock(&srv->conn_lock);
 	srv->active--;
+	if (slot)
+		slot->done = true;
 	pthread_cond_broadcast(&srv->conn_cv);
 	pthread_mutex_unlock(&srv->conn_lock);
+}
+
+/* Joins the connection threads that are done. */
+static void reap(struct vnoc_server *srv)
+{
+	struct vnoc_conn_slot **pp, *done = NULL, *c;
+
+	pthread_mutex_lock(&srv->conn_lock);
+	for (pp = &srv->conns; (c = *pp);) {
+		if (c->done) {
+			*pp = c->next;
+			c->next = done;
+			done = c;
+		} else {
+			pp = &c->next;
+		}
+	}
+	pthread_mutex_unlock(&srv->conn_lock);
+	while ((c = done)) {
+		done = c->next;
+		pthread_join(c->tid, NULL);
+		free(c);
+	}
+}
+
+/* Shuts down the sockets of the connections still running: whatever they
+ * wait for on the network fails at once.  Their number. */
+static unsigned cut_off(struct vnoc_server *srv)
+{
+	struct vnoc_conn_slot *c;
+	unsigned n = 0;
+
+	pthread_mutex_lock(&srv->conn_lock);
+	for (c = srv->conns; c; c = c->next)
+		if (!c->done && soap_valid_socket(c->fd)) {
+			shutdown(c->fd, SHUT_RDWR);
+			n++;
+		}
+	pthread_mutex_unlock(&srv->conn_lock);
+	return n;
+}
+
+/* Waits until no connection thread runs or until the deadline: true if
+ * none runs.  Called with conn_lock held. */
+static bool wait_idle(struct vnoc_server *srv, unsigned secs)
+{
+	struct timespec until;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += secs;
+	while (srv->active &&
+	       !pthread_cond_timedwait(&srv->conn_cv, &srv->conn_lock, &until))
+		;
+	return !srv->active;
 }
 
 static void *conn_thread(void *p)
@@ -296,6 +383,7 @@ static void *conn_thread(void *p)
 	struct conn_arg *a = p;
 	struct vnoc_server *srv = a->srv;
 	struct soap *soap = a->soap;
+	struct vnoc_conn_slot *slot = a->slot;
 	struct vnoc_conn c = { .srv = srv };
 	int one = 1;
 	unsigned i;
@@ -358,8 +446,12 @@ out:
 	}
 	soap_destroy(soap);
 	soap_end(soap);
+	/* From here on the descriptor may be reused: not ours to shut down. */
+	pthread_mutex_lock(&srv->conn_lock);
+	slot->fd = SOAP_INVALID_SOCKET;
+	pthread_mutex_unlock(&srv->conn_lock);
 	soap_free(soap);	/* closes the socket, frees the SSL session */
-	conn_done(srv);
+	conn_done(srv, slot);
 	return NULL;
 }
 
@@ -427,8 +519,8 @@ int vnoc_server_run(struct vnoc_server *srv, volatile sig_atomic_t *stop,
 	struct soap master;
 	sigset_t sigs, old;
 	pthread_attr_t attr;
+	time_t last_tick = 0;
 	int terr;
-	struct timespec until;
 	int rc = -1;
 
 	srv->stop = stop;
@@ -459,15 +551,21 @@ int vnoc_server_run(struct vnoc_server *srv, volatile sig_atomic_t *stop,
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGHUP);
 	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	pthread_attr_setstacksize(&attr, 256 * 1024);
 	while (!*stop) {
 		struct pollfd pfd = { .fd = master.master, .events = POLLIN };
+		struct vnoc_conn_slot *slot;
 		struct conn_arg *a;
 		struct soap *c;
-		pthread_t tid;
 		SOAP_SOCKET s;
+		time_t t;
 
+		reap(srv);
+		t = time(NULL);
+		if (t != last_tick) {
+			vnoc_service_tick(srv, (int64_t)t);
+			last_tick = t;
+		}
 		if (poll(&pfd, 1, 250) <= 0)
 			continue;
 		s = soap_accept(&master);
@@ -488,30 +586,40 @@ int vnoc_server_run(struct vnoc_server *srv, volatile sig_atomic_t *stop,
 		pthread_mutex_unlock(&srv->conn_lock);
 		c = soap_copy(&master);
 		a = malloc(sizeof(*a));
+		slot = calloc(1, sizeof(*slot));
 		master.socket = SOAP_INVALID_SOCKET;	/* now c's */
-		if (!c || !a) {
+		if (!c || !a || !slot) {
 			log_warnx("out of memory for a connection");
 			if (c)
 				soap_free(c);
 			else
 				close(s);
 			free(a);
-			conn_done(srv);
+			free(slot);
+			conn_done(srv, NULL);
 			continue;
 		}
 		a->srv = srv;
 		a->soap = c;
+		a->slot = slot;
+		slot->fd = s;
 		/* Signals go to this thread only: workers start blocking
 		 * them (the mask is inherited), so *stop is ours alone. */
 		pthread_sigmask(SIG_BLOCK, &sigs, &old);
-		terr = pthread_create(&tid, &attr, conn_thread, a);
+		terr = pthread_create(&slot->tid, &attr, conn_thread, a);
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		if (terr) {
 			log_warnx("cannot start a connection thread");
 			soap_free(c);
 			free(a);
-			conn_done(srv);
+			free(slot);
+			conn_done(srv, NULL);
+			continue;
 		}
+		pthread_mutex_lock(&srv->conn_lock);
+		slot->next = srv->conns;
+		srv->conns = slot;
+		pthread_mutex_unlock(&srv->conn_lock);
 	}
 	pthread_attr_destroy(&attr);
 
@@ -534,17 +642,27 @@ int vnoc_server_run(struct vnoc_server *srv, volatile sig_atomic_t *stop,
 	srv->stopping = true;
 	vnoc_state_wake_all(&srv->state);
 	pthread_mutex_unlock(&srv->lock);
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += cfg->drain_timeout;
 	pthread_mutex_lock(&srv->conn_lock);
-	while (srv->active &&
-	       !pthread_cond_timedwait(&srv->conn_cv, &srv->conn_lock, &until))
-		;
-	if (srv->active)
-		log_warnx("%u connections still busy after %u s", srv->active,
-			  cfg->drain_timeout);
-	rc = srv->active ? -1 : 0;
+	rc = wait_idle(srv, cfg->drain_timeout) ? 0 : -1;
 	pthread_mutex_unlock(&srv->conn_lock);
+	if (rc) {
+		/* Their replies cannot all be sent, but none of them may run
+		 * on once the state is freed: a change either committed (and
+		 * stays) or never will. */
+		log_warnx("%u connections still busy after drain-timeout %u s: "
+			  "closing them", cut_off(srv), cfg->drain_timeout);
+		pthread_mutex_lock(&srv->conn_lock);
+		if (!wait_idle(srv, CUTOFF_GRACE)) {
+			srv->left = srv->active;
+			log_warnx("%u connection threads still running %u s "
+				  "later: exiting without freeing their state",
+				  srv->left, CUTOFF_GRACE);
+		}
+		pthread_mutex_unlock(&srv->conn_lock);
+	}
+	reap(srv);
+	if (!srv->left)
+		vnoc_service_tick(srv, INT64_MAX);
 out:
 	soap_destroy(&master);
 	soap_end(&master);

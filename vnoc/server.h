@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "db.h"
+#include "denylimit.h"
 #include "state.h"
 
 #define VNOC_MAX_ADMINS 32
@@ -32,6 +33,8 @@ struct vnoc_config {
 	unsigned longpoll_max;		/* cap on GetState waitSeconds */
 	unsigned drain_timeout;		/* SIGTERM: wait for requests */
 	unsigned tree_fanout, tree_depth;
+	unsigned deny_audit_limit;	/* audited denials per site and period */
+	unsigned deny_audit_period;	/* seconds */
 };
 
 void vnoc_config_defaults(struct vnoc_config *c);
@@ -41,6 +44,8 @@ struct vnoc_server {
 	pthread_mutex_t lock;		/* state, db */
 	struct vnoc_state state;
 	struct vnoc_db db;
+	int lock_fd;			/* flock of DATABASE.lock (dblock.h) */
+	struct vnoc_deny_limit deny;	/* under lock */
 	volatile sig_atomic_t *stop;	/* set by the signal handler */
 	int stop_fd;			/* eventfd, readable once stopping */
 	bool stopping;			/* under lock: long polls return */
@@ -60,14 +65,29 @@ struct vnoc_server {
 	pthread_mutex_t conn_lock;
 	pthread_cond_t conn_cv;		/* active dropped */
 	unsigned active;		/* connection threads */
+	struct vnoc_conn_slot *conns;	/* under conn_lock: every thread */
+	/* Threads still running when vnoc_server_run() returned (they would
+	 * not end even with their sockets shut down): the state they use must
+	 * not be freed, the process must _exit(). */
+	unsigned left;
 };
 
 /* Opens the database and loads the state.  0 or -1 (logged). */
 int vnoc_server_init(struct vnoc_server *srv, const struct vnoc_config *cfg);
-/* Serves until *stop, then drains.  0 or -1 (logged). */
+/*
+ * Serves until *stop, then drains: 0, or -1 (logged) on errors and when
+ * requests were still running at drain-timeout.  Those are cut off (their
+ * sockets shut down) and their threads joined; if some still do not end,
+ * srv->left says how many, and the caller must exit without
+ * vnoc_server_free().
+ */
 int vnoc_server_run(struct vnoc_server *srv, volatile sig_atomic_t *stop,
 		    int (*ready)(void *), void *ready_arg);
 void vnoc_server_free(struct vnoc_server *srv);
+
+/* service.c: audits the denials the rate limit suppressed in windows that
+ * ended before now (INT64_MAX: all, at shutdown).  Takes srv->lock. */
+void vnoc_service_tick(struct vnoc_server *srv, int64_t now);
 
 /* service.c: per-connection identity, kept in soap->user. */
 struct vnoc_conn {

@@ -203,7 +203,7 @@ static int check_role(struct soap *soap, enum vnoc__Role role)
  * Begins a change: the caller writes it, then calls end_change(), then
  * changes memory, then applied(), which returns once the change is durable.
  */
-static int begin_change(struct soap *soap, struct vnoc_server *srv)
+static int begin_write(struct vnoc_server *srv, const char **what)
 {
 	while (srv->committing) {
 		srv->pending++;
@@ -212,13 +212,22 @@ static int begin_change(struct soap *soap, struct vnoc_server *srv)
 			pthread_cond_broadcast(&srv->commit_cv);
 	}
 	if (!srv->txn_open) {
+		*what = "database begin";
 		if (vnoc_db_begin(&srv->db))
-			return server_fault(soap, "database begin", &srv->db);
+			return -1;
 		srv->txn_open = true;
 		srv->txn_seq++;
 	}
-	if (vnoc_db_savepoint(&srv->db))
-		return server_fault(soap, "database savepoint", &srv->db);
+	*what = "database savepoint";
+	return vnoc_db_savepoint(&srv->db);
+}
+
+static int begin_change(struct soap *soap, struct vnoc_server *srv)
+{
+	const char *what;
+
+	if (begin_write(srv, &what))
+		return server_fault(soap, what, &srv->db);
 	return SOAP_OK;
 }
 
@@ -275,6 +284,69 @@ static int applied(struct soap *soap, struct vnoc_server *srv, int err,
 	return SOAP_OK;
 }
 
+/* ---- denials over deny-audit-limit --------------------------------------- */
+
+static void iso_time(int64_t t, char *buf, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!gmtime_r(&tt, &tm) || !strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		snprintf(buf, len, "%" PRId64, t);
+}
+
+/* Writes the audit record of a window's suppressed denials; call in a
+ * change (between begin and release). */
+static int audit_suppressed(struct vnoc_server *srv,
+			    const struct vnoc_deny_summary *d)
+{
+	struct vnoc_site *s = vnoc_site_find(&srv->state, d->site);
+	char detail[300], from[32], to[32];
+
+	iso_time(d->from, from, sizeof(from));
+	iso_time(d->to, to, sizeof(to));
+	snprintf(detail, sizeof(detail), "site %u: %" PRIu64 " more denials "
+		 "suppressed from %s to %s (deny-audit-limit %u per %u s)",
+		 d->site, d->suppressed, from, to, srv->cfg->deny_audit_limit,
+		 srv->cfg->deny_audit_period);
+	log_info("audit: %s", detail);
+	return vnoc_db_audit(&srv->db, now(), s ? s->name : "ivgmp-vnoc",
+			     "deny-suppressed", detail);
+}
+
+void vnoc_service_tick(struct vnoc_server *srv, int64_t t)
+{
+	struct vnoc_deny_summary sum[64];
+	const char *what = "audit of suppressed denials";
+	size_t n, i;
+
+	pthread_mutex_lock(&srv->lock);
+	do {
+		n = vnoc_deny_limit_expire(&srv->deny, t, sum, 64);
+		if (!n)
+			break;
+		if (begin_write(srv, &what))
+			goto fail;
+		for (i = 0; i < n; i++)
+			if (audit_suppressed(srv, &sum[i]))
+				goto fail_savepoint;
+		if (vnoc_db_savepoint_release(&srv->db))
+			goto fail_savepoint;
+		wait_durable(srv, srv->txn_seq);
+	} while (n == 64);
+	pthread_mutex_unlock(&srv->lock);
+	return;
+fail_savepoint:
+	vnoc_db_savepoint_rollback(&srv->db);
+fail:
+	/* the counts are not lost from the log at least */
+	for (i = 0; i < n; i++)
+		log_warnx("%s failed (%s): site %u: %" PRIu64 " denials "
+			  "suppressed", what, srv->db.err, sum[i].site,
+			  sum[i].suppressed);
+	pthread_mutex_unlock(&srv->lock);
+}
+
 /* ---- site operations --------------------------------------------------- */
 
 int vnoc__JoinGroup(struct soap *soap, unsigned int vpn, char *group,
@@ -309,20 +381,34 @@ int vnoc__JoinGroup(struct soap *soap, unsigned int vpn, char *group,
 	rc = vnoc_join_check(&srv->state, s->id, vpn, &g, (enum vnoc_role)role,
 			     src, nsource, &noop, why, sizeof(why));
 	if (rc == -EACCES) {
+		struct vnoc_deny_summary prev;
+		bool audit;
 		char d2[700];
 
 		snprintf(d2, sizeof(d2), "%s: %s", detail, why);
-		err = begin_change(soap, srv);
-		if (!err)
-			err = commit_change(soap, srv, "deny", d2);
-		if (!err)
-			err = applied(soap, srv, 0, "deny");
-		if (err)
-			goto out;
+		/* Over the limit nothing is written: a flood of denials
+		 * costs neither audit rows nor commits. */
+		audit = vnoc_deny_limit_hit(&srv->deny, s->id, now(), &prev);
+		if (audit) {
+			err = begin_change(soap, srv);
+			if (!err && prev.suppressed &&
+			    audit_suppressed(srv, &prev))
+				err = fail_change(soap, srv, "deny");
+			if (!err)
+				err = commit_change(soap, srv, "deny", d2);
+			if (!err)
+				err = applied(soap, srv, 0, "deny");
+			if (err)
+				goto out;
+		}
 		resp->result = vnoc__JoinResult__denied;
 		resp->reason = soap_strdup(soap, why);
 		resp->version = s->view_version;
-		log_info("join denied: %s: %s", detail, why);
+		if (audit)
+			log_info("join denied: %s: %s", detail, why);
+		else
+			log_debug("join denied (over deny-audit-limit, "
+				  "counted): %s: %s", detail, why);
 		goto out;
 	}
 	if (rc) {

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "dblock.h"
 #include "log.h"
 #include "server.h"
 
@@ -74,6 +75,10 @@ static int load_conf(const char *path, bool must_exist, struct vnoc_config *cfg,
 		{ "drain-timeout", 0, 3600, &cfg->drain_timeout, NULL },
 		{ "tree-fanout", 1, 1024, &cfg->tree_fanout, NULL },
 		{ "tree-depth", 1, 255, &cfg->tree_depth, NULL },
+		{ "deny-audit-limit", 0, 1000000, &cfg->deny_audit_limit,
+		  NULL },
+		{ "deny-audit-period", 1, 86400, &cfg->deny_audit_period,
+		  NULL },
 	};
 	struct { const char *key; const char **val; } sk[] = {
 		{ "listen", &cfg->listen }, { "database", &cfg->database },
@@ -205,6 +210,9 @@ static int on_ready(void *p)
 			log_warnx("database: %s", r->srv->db.err);
 			return -1;
 		}
+		/* the flock came along through the fork; the pid did not */
+		if (vnoc_db_lock_owner(r->srv->lock_fd))
+			log_warn("database lock file: writing our pid");
 	}
 	if (r->pidfile && write_pidfile(r->pidfile))
 		return -1;
@@ -310,6 +318,14 @@ int main(int argc, char **argv)
 	rc = vnoc_server_run(&srv, &stop, on_ready, &ra);
 	if (ra.pidfile)
 		unlink(ra.pidfile);
+	if (srv.left) {
+		/* Threads that would not end still use the state, the
+		 * database and the configuration: leave them allocated, and
+		 * skip atexit handlers (OpenSSL's) under those threads.  Like
+		 * a kill -9, this loses nothing committed. */
+		log_warnx("stopped with %u requests unfinished", srv.left);
+		_exit(1);
+	}
 	vnoc_server_free(&srv);
 	conf_free(conf);
 	log_info("stopped");

@@ -6,7 +6,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 . "$here/pki.sh"
 
-make -s -C "$top/vnoc" all >/dev/null || { echo "FAIL: vnoc/build"; exit 1; }
+make -s -C "$top/vnoc" all asan >/dev/null || { echo "FAIL: vnoc/build"; exit 1; }
 
 work=$(mktemp -d /tmp/ivgmp-vnoc-test.XXXXXX)
 # a daemon a failed test could not stop is still ours: stop it by its pidfile

@@ -8,6 +8,7 @@ ivgmp-vnocctl (the gSOAP client). Prints one PASS:/FAIL: line per test.
 import gzip
 import os
 import socket
+import sqlite3
 import ssl
 import subprocess
 import sys
@@ -28,6 +29,9 @@ WORK = os.environ['VNOC_WORK']
 PORT = int(os.environ.get('VNOC_PORT', '18543'))
 URL = 'https://127.0.0.1:%d/' % PORT
 VNOC = os.path.join(TOP, 'vnoc/ivgmp-vnoc')
+# the same server built with ASan/UBSan (make -C vnoc asan), for the tests
+# of shutdown and of the audit rate limit
+VNOC_ASAN = os.path.join(TOP, 'vnoc/gen/ivgmp-vnoc-asan')
 CTL = os.path.join(TOP, 'vnoc/ivgmp-vnocctl')
 CONF = os.path.join(WORK, 'vnoc.conf')
 DB = os.path.join(WORK, 'vnoc.db')
@@ -92,11 +96,11 @@ def session(cn, ca='ca'):
 _wsdl_client = {}
 
 
-def service(cn):
+def service(cn, url=URL):
     s = session(cn)
-    c = zeep.Client(URL + '?wsdl', transport=Transport(session=s, timeout=60,
+    c = zeep.Client(url + '?wsdl', transport=Transport(session=s, timeout=60,
                                                       operation_timeout=60))
-    return c.create_service(NS + 'ivgmp', URL)
+    return c.create_service(NS + 'ivgmp', url)
 
 
 def ctl(cn, *args):
@@ -117,13 +121,18 @@ def fault_of(fn, *a, **kw):
     return None
 
 
-def raw_post(body, cn='site1', chunk=None, timeout=20, headers=''):
-    """POSTs body over TLS by hand; returns (status line, response text)."""
+def tls_connect(cn, port=PORT, timeout=20):
     ctx = ssl.create_default_context(cafile=os.path.join(PKI, 'ca.crt'))
     ctx.load_cert_chain(os.path.join(PKI, cn + '.crt'),
                         os.path.join(PKI, cn + '.key'))
-    s = ctx.wrap_socket(socket.create_connection(('127.0.0.1', PORT), timeout),
-                        server_hostname='127.0.0.1')
+    return ctx.wrap_socket(socket.create_connection(('127.0.0.1', port),
+                                                    timeout),
+                           server_hostname='127.0.0.1')
+
+
+def raw_post(body, cn='site1', chunk=None, timeout=20, headers=''):
+    """POSTs body over TLS by hand; returns (status line, response text)."""
+    s = tls_connect(cn, timeout=timeout)
     if chunk:
         # no Content-Length: the limit must hold while reading
         length = 'Transfer-Encoding: chunked'
@@ -734,13 +743,18 @@ def test_daemon_survives_other_db_user():
             time.sleep(0.05)
     why = 'start: %s %s' % (p.returncode, p.stderr)
     loaded = ''
+    locked = False
     if p.returncode == 0 and pid > 0:
         try:
             a = ctl('admin', '-u', url, 'site', 'add', 21, 'd21', '192.0.2.21', 1)
+            # the daemon's lock came through daemon(3)'s fork, with its
+            # own pid: the check mode may not touch the file meanwhile
             chk = subprocess.run([VNOC, '-n', '-c', CONF, '-D', db],
                                  capture_output=True, text=True, timeout=20)
             b = ctl('admin', '-u', url, 'site', 'add', 22, 'd22', '192.0.2.22', 1)
-            why = '%s %s %s' % (a, chk.returncode, b)
+            why = '%s %s %s %s' % (a, chk.returncode, chk.stderr, b)
+            locked = (chk.returncode == 1 and
+                      'in use by another ivgmp-vnoc (pid %d ' % pid in chk.stderr)
         finally:
             os.kill(pid, 9)     # the daemon we started, by its pidfile
             for _ in range(200):
@@ -753,7 +767,7 @@ def test_daemon_survives_other_db_user():
                              capture_output=True, text=True, timeout=20)
         loaded = chk.stderr
     result('daemon_survives_other_db_user',
-           'loaded 2 sites' in loaded, '%s / %s' % (why, loaded))
+           locked and 'loaded 2 sites' in loaded, '%s / %s' % (why, loaded))
 
 
 def snapshot():
@@ -813,6 +827,207 @@ def test_restart_keeps_everything():
     result('restart_keeps_report_seq', d.duplicate, repr(d))
 
 
+def audit_rows(db, since=0):
+    """(id, actor, action, detail) of the audit log, read from the file."""
+    c = sqlite3.connect('file:%s?mode=ro' % db, uri=True, timeout=10)
+    try:
+        return c.execute('SELECT id, actor, action, detail FROM audit'
+                         ' WHERE id > ? ORDER BY id', (since,)).fetchall()
+    finally:
+        c.close()
+
+
+class SideServer:
+    """Another VNOC (the ASan build) on its own port and database."""
+
+    def __init__(self, name, port, extra=''):
+        self.port = port
+        self.url = 'https://127.0.0.1:%d/' % port
+        self.db = os.path.join(WORK, name + '.db')
+        self.conf = os.path.join(WORK, name + '.conf')
+        self.logpath = os.path.join(WORK, name + '.log')
+        keys = ('port', 'database') + tuple(
+            l.split('=')[0].strip() for l in extra.splitlines())
+        with open(CONF) as f, open(self.conf, 'w') as o:
+            for line in f:
+                if not line.startswith(keys):
+                    o.write(line)
+            o.write('port = %d\ndatabase = %s\n%s' % (port, self.db, extra))
+        self.log = open(self.logpath, 'w')
+        env = dict(os.environ, ASAN_OPTIONS='abort_on_error=0:exitcode=99',
+                   UBSAN_OPTIONS='halt_on_error=1:exitcode=99')
+        self.proc = subprocess.Popen([VNOC_ASAN, '-c', self.conf, '-vv'],
+                                     stdout=self.log, stderr=self.log, env=env)
+        for _ in range(400):
+            try:
+                socket.create_connection(('127.0.0.1', port), 0.2).close()
+                break
+            except OSError:
+                if self.proc.poll() is not None:
+                    raise RuntimeError('%s exited %d: %s' % (
+                        name, self.proc.returncode, self.text()[-2000:]))
+                time.sleep(0.05)
+        for i, name in ((1, 'site1'), (2, 'site2')):
+            ctl('admin', '-u', self.url, 'site', 'add', i, name,
+                '192.0.2.%d' % i, 4789)
+        ctl('admin', '-u', self.url, 'policy', 'add', 1, '239.0.0.0/8',
+            'both', 'permit')
+
+    def text(self):
+        with open(self.logpath, errors='replace') as f:
+            return f.read()
+
+    def sanitizer_clean(self):
+        t = self.text()
+        return 'Sanitizer' not in t and 'runtime error' not in t
+
+    def stop(self, timeout=30):
+        if self.proc.poll() is None:
+            self.proc.terminate()   # our own child, by pid
+        rc = self.proc.wait(timeout)
+        self.log.close()
+        return rc
+
+
+def test_second_vnoc_same_db_refused():
+    # another VNOC on the running server's database (on another port, so
+    # that only the database is shared): refused at start, naming the pid
+    # of the one that has it; the same through a symlink, and for -n
+    p = subprocess.Popen([VNOC, '-c', CONF, '-p', str(PORT + 5)],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True)
+    try:
+        out, err = p.communicate(timeout=10)
+        rc = p.returncode
+    except subprocess.TimeoutExpired:
+        p.terminate()           # it serves: the very defect
+        out, err = p.communicate(timeout=20)
+        rc = 'still running'
+    link = os.path.join(WORK, 'link.db')
+    if not os.path.lexists(link):
+        os.symlink(DB, link)
+    chk = subprocess.run([VNOC, '-n', '-c', CONF, '-D', link],
+                         capture_output=True, text=True, timeout=20)
+    want = 'in use by another ivgmp-vnoc (pid %d on host ' % server.proc.pid
+    result('second_vnoc_same_db_refused',
+           rc == 1 and want in err and DB + '.lock' in err and
+           chk.returncode == 1 and want in chk.stderr,
+           'rc %r: %s / -n %d: %s' % (rc, err, chk.returncode, chk.stderr))
+
+
+def test_denials_rate_limited():
+    # default deny-audit-limit 10 per 60 s: a site denied 25 times in a
+    # row gets 25 denials but only 10 audit records (and no more commits)
+    since = max([r[0] for r in audit_rows(DB)] or [0])
+    s4 = service('site4')
+    res = [s4.JoinGroup(vpn=77, group='239.77.0.%d' % (i % 5 + 1),
+                        role='receiver') for i in range(25)]
+    rows = [r for r in audit_rows(DB, since) if 'vpn 77' in r[3]]
+    denied = [r for r in rows if r[2] == 'deny' and r[1] == 'site4']
+    result('denials_rate_limited',
+           all(r.result == 'denied' and 'no policy' in r.reason for r in res)
+           and len(denied) == 10, '%d audited: %r' % (len(denied), rows[:3]))
+
+
+def test_denials_suppressed_audited_at_shutdown():
+    # after test_denials_rate_limited and the SIGTERM restart: the 15
+    # denials over the limit are in the audit log as one record
+    rows = [r for r in audit_rows(DB) if r[2] == 'deny-suppressed']
+    result('denials_suppressed_audited_at_shutdown',
+           len(rows) == 1 and rows[0][1] == 'site4' and
+           rows[0][3].startswith('site 4: 15 more denials suppressed from '),
+           repr(rows))
+
+
+def test_denials_suppressed_per_window():
+    # 3 audited per 2 s window: 20 denials give 3 records, and once the
+    # window is over, one record counting the other 17; the next denial
+    # opens a new window and is audited again
+    side = SideServer('ratelimit', PORT + 6,
+                      'deny-audit-limit = 3\ndeny-audit-period = 2\n')
+    try:
+        s1 = service('site1', side.url)
+        res = [s1.JoinGroup(vpn=9, group='239.9.9.9', role='sender').result
+               for _ in range(20)]
+        first = audit_rows(side.db)
+        deny1 = [r for r in first if r[2] == 'deny']
+        sup = []
+        deadline = time.monotonic() + 10
+        while not sup and time.monotonic() < deadline:
+            time.sleep(0.2)
+            sup = [r for r in audit_rows(side.db)
+                   if r[2] == 'deny-suppressed']
+        again = s1.JoinGroup(vpn=9, group='239.9.9.9', role='sender').result
+        deny2 = [r for r in audit_rows(side.db) if r[2] == 'deny']
+        ok_acc = s1.JoinGroup(vpn=1, group='239.9.9.9',
+                              role='sender').result
+    finally:
+        rc = side.stop()
+    result('denials_suppressed_per_window',
+           res == ['denied'] * 20 and len(deny1) == 3 and len(sup) == 1 and
+           sup[0][1] == 'site1' and
+           sup[0][3].startswith('site 1: 17 more denials suppressed') and
+           again == 'denied' and len(deny2) == 4 and ok_acc == 'accepted' and
+           rc == 0 and side.sanitizer_clean(),
+           'deny %d then %d, summary %r, rc %s' % (len(deny1), len(deny2),
+                                                   sup, rc))
+
+
+def test_drain_timeout_cuts_off_held_request():
+    # a request still arriving at drain-timeout (1 s) is cut off: the
+    # server exits 1 at once, without freeing the state under the request
+    # (the ASan build would report it) and without losing a commit; the
+    # rest of the held request, sent the moment the server gives up on
+    # it, is not served against a freed state
+    side = SideServer('drain', PORT + 7,
+                      'drain-timeout = 1\nrecv-timeout = 30\n')
+    try:
+        acked = service('site1', side.url).JoinGroup(
+            vpn=1, group='239.60.0.1', role='receiver').result
+        body = (ENV % '<vnoc:JoinGroup><vpn>1</vpn><group>239.60.0.2</group>'
+                '<role>receiver</role></vnoc:JoinGroup>').encode()
+        s = tls_connect('site2', side.port)
+        s.sendall(('POST / HTTP/1.1\r\nHost: 127.0.0.1\r\n'
+                   'Content-Type: text/xml; charset=utf-8\r\nSOAPAction: ""\r\n'
+                   'Content-Length: %d\r\n\r\n' % len(body)).encode() +
+                  body[:100])
+        time.sleep(0.3)
+        t0 = time.monotonic()
+        side.proc.terminate()   # our own child, by pid
+        while ('still busy' not in side.text() and side.proc.poll() is None
+               and time.monotonic() - t0 < 10):
+            time.sleep(0.005)
+        reply = b''
+        try:
+            s.sendall(body[100:])
+            s.settimeout(10)
+            while True:
+                d = s.recv(65536)
+                if not d:
+                    break
+                reply += d
+        except OSError:
+            pass
+        s.close()
+        rc = side.proc.wait(20)
+        dt = time.monotonic() - t0
+    finally:
+        side.stop()
+    c = sqlite3.connect(side.db)
+    have = c.execute('SELECT site, grp FROM membership').fetchall()
+    c.close()
+    # served against a freed state it got answers such as "database
+    # begin failed"; now its socket is shut before the rest arrives
+    late_ok = reply == b'' and (2, '239.60.0.2') not in have
+    log = side.text()
+    result('drain_timeout_cuts_off_held_request',
+           acked == 'accepted' and rc == 1 and dt < 1 + 5 + 3 and
+           'closing them' in log and side.sanitizer_clean() and
+           (1, '239.60.0.1') in have and late_ok,
+           'rc %s in %.1f s, members %r, reply %r, log %s' %
+           (rc, dt, have, reply[-200:], log[-1500:]))
+
+
 def main():
     with open(CONF, 'w') as f:
         f.write('''# test configuration
@@ -853,9 +1068,15 @@ longpoll-max = 60
                   test_plain_http_only_on_loopback, test_daemon_mode,
                   test_too_many_admins_refused,
                   test_daemon_survives_other_db_user,
+                  test_second_vnoc_same_db_refused,
+                  test_denials_suppressed_per_window,
+                  test_drain_timeout_cuts_off_held_request,
                   test_max_connections,
                   test_crash_keeps_acknowledged_joins,
-                  test_restart_keeps_everything):
+                  # the count kept in memory is written at the SIGTERM
+                  test_denials_rate_limited,
+                  test_restart_keeps_everything,
+                  test_denials_suppressed_audited_at_shutdown):
             run_test(t)
     finally:
         rc = server.stop()
