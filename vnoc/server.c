@@ -40,6 +40,8 @@ struct vnoc_conn_slot {
 	struct vnoc_conn_slot *next;
 };
 
+static void reap(struct vnoc_server *srv);
+
 void vnoc_config_defaults(struct vnoc_config *c)
 {
 	memset(c, 0, sizeof(*c));
@@ -107,6 +109,7 @@ int vnoc_server_init(struct vnoc_server *srv, const struct vnoc_config *cfg)
 
 void vnoc_server_free(struct vnoc_server *srv)
 {
+	reap(srv);	/* threads that ended after vnoc_server_run() */
 	vnoc_db_close(&srv->db);
 	/* only now: closing it earlier would let another VNOC open the file
 	 * while we still write to it */
@@ -654,8 +657,8 @@ int vnoc_server_run(struct vnoc_server *srv, volatile sig_atomic_t *stop,
 		pthread_mutex_lock(&srv->conn_lock);
 		if (!wait_idle(srv, CUTOFF_GRACE)) {
 			srv->left = srv->active;
-			log_warnx("%u connection threads still running %u s "
-				  "later: exiting without freeing their state",
+			log_warnx("%u connections still running %u s later: "
+				  "exiting without freeing their state",
 				  srv->left, CUTOFF_GRACE);
 		}
 		pthread_mutex_unlock(&srv->conn_lock);
@@ -664,6 +667,9 @@ int vnoc_server_run(struct vnoc_server *srv, volatile sig_atomic_t *stop,
 	if (!srv->left)
 		vnoc_service_tick(srv, INT64_MAX);
 out:
+	/* The TLS context is shared with the connections' copies. */
+	if (srv->left)
+		return rc;
 	soap_destroy(&master);
 	soap_end(&master);
 	soap_done(&master);

@@ -205,6 +205,57 @@ static void test_held_request_cut_off(void **state)
 	finish(r);
 }
 
+/*
+ * A request that is not waiting on the network when it is cut off (here:
+ * blocked on the state lock, which the test holds) cannot be ended: the
+ * server must return without pretending it did, so that nobody frees the
+ * state under it.
+ */
+static void test_stuck_request_left_alone(void **state)
+{
+	static const char rest[] =
+		" xmlns:SOAP-ENV=\"http://schemas.xmlsoap.org/soap/envelope/\""
+		" xmlns:vnoc=\"urn:ivgmp:vnoc:1\"><SOAP-ENV:Body><vnoc:GetState>"
+		"<sinceVersion>0</sinceVersion><waitSeconds>0</waitSeconds>"
+		"</vnoc:GetState></SOAP-ENV:Body></SOAP-ENV:Envelope>";
+	struct rig *r = start(1);
+	double t0 = now_s(), secs;
+	int s, i;
+
+	s = connect_to(r);
+	assert_int_equal(send(s, head, sizeof(head) - 1, MSG_NOSIGNAL),
+			 (ssize_t)sizeof(head) - 1);
+	usleep(200000);
+	r->stop = 1;
+	/* once long polls have been told to return, take the state lock */
+	for (;;) {
+		pthread_mutex_lock(&r->srv.lock);
+		if (r->srv.stopping)
+			break;
+		pthread_mutex_unlock(&r->srv.lock);
+		usleep(10000);
+	}
+	assert_int_equal(send(s, rest, sizeof(rest) - 1, MSG_NOSIGNAL),
+			 (ssize_t)sizeof(rest) - 1);
+	pthread_join(r->th, NULL);
+	secs = now_s() - t0;
+	print_message("# returned after %.2f s, rc %d, %u left\n", secs, r->rc,
+		      r->srv.left);
+	assert_int_equal(r->rc, -1);
+	assert_int_equal(r->srv.left, 1);
+	assert_int_equal(active(r), 1);
+	assert_true(secs < 1 + 5 + 2);
+	/* let it go: it ends on its own (no certificate: a fault it cannot
+	 * even send), and only then is the state freed */
+	pthread_mutex_unlock(&r->srv.lock);
+	for (i = 0; i < 500 && active(r); i++)
+		usleep(10000);
+	assert_int_equal(active(r), 0);
+	r->srv.left = 0;
+	close(s);
+	finish(r);
+}
+
 /* An idle kept-alive connection is no request: a clean, quick stop. */
 static void test_idle_connection_closed(void **state)
 {
@@ -226,6 +277,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_held_request_cut_off),
+		cmocka_unit_test(test_stuck_request_left_alone),
 		cmocka_unit_test(test_idle_connection_closed),
 	};
 
