@@ -3,7 +3,9 @@
 # C. Each receiver gets every packet exactly once; R never sends back to
 # the origin A, nor B back to R (the sender of its copy, which B's route
 # lists as a next hop); R does not deliver on its own LAN. With a hop limit
-# of 1 at A, R must drop instead of relaying. (A route naming its origin as
+# of 1 at A, R must drop instead of relaying. Datagrams larger than the
+# WAN MTU are relayed whole; a relay that also delivers locally relays
+# copies. (A route naming its origin as
 # a next hop is refused by the table, so that case cannot be set up.)
 #
 #    hA        hB        hC        hD=hR
@@ -44,6 +46,32 @@ topo_eq "relay: B sent nothing back to R" "$(topo_stat B tx_packets)" 0
 topo_eq "relay: C sent nothing back to R" "$(topo_stat C tx_packets)" 0
 topo_eq "relay: no loop drops at A" "$(topo_drops A loop)" 0
 
+# Datagrams over the WAN MTU: A's copies leave in outer fragments, R's
+# stack reassembles them, R relays the whole datagram (a copy to one next
+# hop, the datagram itself to the last) and it is fragmented again.
+BIG=10
+for s in B C; do recv_start $s $G; done
+send A $G $BIG --size 1460 --first 1000
+sleep 1
+topo_eq "relay: big datagrams reach B once each" "$(recv_stop B)" "$BIG $BIG"
+topo_eq "relay: big datagrams reach C once each" "$(recv_stop C)" "$BIG $BIG"
+topo_eq "relay: R relayed the big ones" "$(topo_stat D relayed)" \
+	$((2 * N + 2 * BIG))
+
+# R delivers on its own LAN as well: every relay is then a copy.
+ivt D route replace vpn 1 group $G origin 1 deliver-local via 2,3
+for s in B C D; do recv_start $s $G; done
+send A $G $N --first 2000
+sleep 1
+topo_eq "relay: delivering R: B receives each packet once" "$(recv_stop B)" \
+	"$N $N"
+topo_eq "relay: delivering R: C receives each packet once" "$(recv_stop C)" \
+	"$N $N"
+topo_eq "relay: delivering R: R's LAN receives each packet once" \
+	"$(recv_stop D)" "$N $N"
+RELAYED=$((4 * N + 2 * BIG))
+topo_eq "relay: delivering R: relayed" "$(topo_stat D relayed)" $RELAYED
+
 # Hop count: A allows no relay at all, R drops every copy.
 ivt A config set hop-limit 1
 for s in B C; do recv_start $s $G; done
@@ -52,5 +80,6 @@ sleep 1
 topo_eq "relay: hop limit 1, B gets nothing" "$(recv_stop B)" "0 0"
 topo_eq "relay: hop limit 1, C gets nothing" "$(recv_stop C)" "0 0"
 topo_eq "relay: hop limit 1, R counts hop drops" "$(topo_drops D hops)" $N
-topo_eq "relay: hop limit 1, R relayed no more" "$(topo_stat D relayed)" $((2 * N))
+topo_eq "relay: hop limit 1, R relayed no more" "$(topo_stat D relayed)" \
+	$RELAYED
 exit 0
