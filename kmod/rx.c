@@ -175,6 +175,8 @@ static void ivgmp_deliver(struct ivgmp_net *in, const struct ivgmp_config *cfg,
 	}
 
 	skb_scrub_packet(skb, false);
+	/* Forwarded, as by ip_forward_finish(): no receive time to fq. */
+	skb_clear_tstamp(skb);
 	if (inner->family == AF_INET) {
 		if (unlikely(skb_ensure_writable(skb, sizeof(struct iphdr))))
 			goto nomem;

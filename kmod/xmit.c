@@ -243,6 +243,8 @@ bool ivgmp_xmit_skb(struct ivgmp_net *in, const struct ivgmp_config *cfg,
 {
 	/* Nothing of the packet's past route, conntrack or secpath applies. */
 	skb_scrub_packet(skb, false);
+	/* A receive timestamp would read as a departure time to fq. */
+	skb_clear_tstamp(skb);
 	if (unlikely(skb_cow_head(skb, IVGMP_XMIT_HEADROOM))) {
 		kfree_skb(skb);
 		ivgmp_drop(in, IVGMP_DROP_NOMEM);
