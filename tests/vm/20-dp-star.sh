@@ -71,27 +71,17 @@ topo_eq "star: GSO: no xmit drops at A" "$(topo_drops A xmit)" 0
 # fq on B's LAN while some socket asks for receive timestamps (so every
 # received skb carries the wall-clock time): a delivered packet must not
 # keep that time, or fq reads it as a departure decades ahead and drops it.
-modprobe sch_fq
-ip netns exec hD $PY -c 'import socket, time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.setsockopt(socket.SOL_SOCKET, 29, 1)  # SO_TIMESTAMP, not in Python
-time.sleep(60)' &
-TS=$!
-TOPO_PIDS="$TOPO_PIDS $TS"
-sleep 1
-topo_check "star: a socket asks for timestamps" kill -0 $TS
-ip -n eB link set lan0 txqueuelen 1000
-tc -n eB qdisc replace dev lan0 root fq
+topo_check "star: a socket asks for timestamps" topo_timestamps_on hD
+topo_fq eB lan0
 recv_start B $G B-fq
 send A $G $N --first 3000
 sleep 1
 topo_eq "star: fq on the LAN, timestamps on: B receives each packet" \
 	"$(recv_stop B-fq)" "$N $N"
 topo_eq "star: fq on the LAN: no horizon drops" \
-	"$(tc -n eB -s qdisc show dev lan0 | grep -o 'horizon_drops [0-9]*' ||
-		echo 'horizon_drops 0')" "horizon_drops 0"
+	"$(topo_fq_horizon_drops eB lan0)" 0
 tc -n eB qdisc del dev lan0 root
-kill $TS 2>/dev/null
+kill "$TOPO_TS_PID" 2>/dev/null
 
 # Delete the route: no more copies, a NEW_SOURCE event for the agent.
 ivt A route del vpn 1 group $G origin 1

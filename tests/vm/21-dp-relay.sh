@@ -61,27 +61,17 @@ topo_eq "relay: R relayed the big ones" "$(topo_stat D relayed)" \
 # fq on R's WAN while a socket asks for receive timestamps: the datagram
 # R relays itself must not keep its receive time, which fq would read as
 # a departure time decades ahead and drop.
-modprobe sch_fq
-ip netns exec hD $PY -c 'import socket, time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.setsockopt(socket.SOL_SOCKET, 29, 1)  # SO_TIMESTAMP, not in Python
-time.sleep(60)' &
-TS=$!
-TOPO_PIDS="$TOPO_PIDS $TS"
-sleep 1
-topo_check "relay: a socket asks for timestamps" kill -0 $TS
-ip -n eD link set wan0 txqueuelen 1000
-tc -n eD qdisc replace dev wan0 root fq
+topo_check "relay: a socket asks for timestamps" topo_timestamps_on hD
+topo_fq eD wan0
 for s in B C; do recv_start $s $G; done
 send A $G $N --first 4000
 sleep 1
 topo_eq "relay: fq on R's WAN: B receives each packet" "$(recv_stop B)" "$N $N"
 topo_eq "relay: fq on R's WAN: C receives each packet" "$(recv_stop C)" "$N $N"
 topo_eq "relay: fq on R's WAN: no horizon drops" \
-	"$(tc -n eD -s qdisc show dev wan0 | grep -o 'horizon_drops [0-9]*' ||
-		echo 'horizon_drops 0')" "horizon_drops 0"
+	"$(topo_fq_horizon_drops eD wan0)" 0
 tc -n eD qdisc del dev wan0 root
-kill $TS 2>/dev/null
+kill "$TOPO_TS_PID" 2>/dev/null
 
 # R delivers on its own LAN as well: every relay is then a copy.
 ivt D route replace vpn 1 group $G origin 1 deliver-local via 2,3

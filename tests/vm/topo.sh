@@ -211,6 +211,36 @@ topo_esp() {
 	done
 }
 
+# topo_timestamps_on HOST: a socket on HOST asks for receive timestamps
+# (SO_TIMESTAMP, not in Python's socket module) for a minute, so that
+# every skb received on the machine carries the wall-clock time. Sets
+# TOPO_TS_PID; fails if the socket did not get going.
+topo_timestamps_on() {
+	ip netns exec "$1" $PY -c 'import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, 29, 1)
+time.sleep(60)' &
+	TOPO_TS_PID=$!
+	TOPO_PIDS="${TOPO_PIDS:-} $TOPO_TS_PID"
+	# net_enable_timestamp() switches the static key from a work item.
+	sleep 1
+	kill -0 "$TOPO_TS_PID"
+}
+
+# topo_fq NS DEV: an fq qdisc on DEV (veths have none by default).
+topo_fq() {
+	modprobe sch_fq
+	ip -n "$1" link set "$2" txqueuelen 1000
+	tc -n "$1" qdisc replace dev "$2" root fq
+}
+
+# topo_fq_horizon_drops NS DEV: packets fq dropped as scheduled too far
+# ahead (tc prints the counter only when it is not 0).
+topo_fq_horizon_drops() {
+	tc -n "$1" -s qdisc show dev "$2" |
+		sed -n 's/.*horizon_drops \([0-9]*\).*/\1/p' | grep . || echo 0
+}
+
 # recv_start SITE GROUP [NAME]: a receiving socket on site X's LAN host.
 recv_start() {
 	local s=$1 group=$2 name=${3:-$1} n
