@@ -62,15 +62,8 @@ static void ivgmp_relay_one(struct ivgmp_net *in,
 			    bool own, struct ivgmp_nexthop *nh,
 			    const struct ivgmp_wire *w, unsigned int len)
 {
-	bool sent;
-
-	if (own)
-		sent = ivgmp_xmit_skb(in, cfg, skb, nh, w->hops - 1, w->vpn,
-				      w->origin);
-	else
-		sent = ivgmp_xmit_copy(in, cfg, skb, nh, w->hops - 1, w->vpn,
-				       w->origin);
-	if (sent) {
+	if (ivgmp_xmit(in, cfg, skb, own, nh, w->hops - 1, w->vpn,
+		       w->origin)) {
 		ivgmp_stats_tx(route->stats, len);
 		ivgmp_stats_relayed(route->stats);
 		ivgmp_stats_relayed(in->stats);

@@ -35,7 +35,6 @@ static void ivgmp_tx_copies(struct ivgmp_net *in,
 			    struct sk_buff *skb, bool own)
 {
 	unsigned int i, last = nhs->count - 1, len = skb->len;
-	bool sent;
 
 	if (unlikely(ivgmp_xmit_prepare(skb))) {
 		ivgmp_drop(in, IVGMP_DROP_NOMEM);
@@ -47,13 +46,8 @@ static void ivgmp_tx_copies(struct ivgmp_net *in,
 		if (ivgmp_xmit_copy(in, cfg, skb, &nhs->nh[i], cfg->hop_limit,
 				    vpn, cfg->site_id))
 			ivgmp_stats_tx(route->stats, len);
-	if (own)
-		sent = ivgmp_xmit_skb(in, cfg, skb, &nhs->nh[last],
-				      cfg->hop_limit, vpn, cfg->site_id);
-	else
-		sent = ivgmp_xmit_copy(in, cfg, skb, &nhs->nh[last],
-				       cfg->hop_limit, vpn, cfg->site_id);
-	if (sent)
+	if (ivgmp_xmit(in, cfg, skb, own, &nhs->nh[last], cfg->hop_limit,
+		       vpn, cfg->site_id))
 		ivgmp_stats_tx(route->stats, len);
 }
 

@@ -252,3 +252,12 @@ bool ivgmp_xmit_skb(struct ivgmp_net *in, const struct ivgmp_config *cfg,
 	}
 	return ivgmp_xmit_encap(in, cfg, skb, nh, hops, vpn, origin);
 }
+
+bool ivgmp_xmit(struct ivgmp_net *in, const struct ivgmp_config *cfg,
+		struct sk_buff *skb, bool own, struct ivgmp_nexthop *nh,
+		u8 hops, u32 vpn, u32 origin)
+{
+	if (own)
+		return ivgmp_xmit_skb(in, cfg, skb, nh, hops, vpn, origin);
+	return ivgmp_xmit_copy(in, cfg, skb, nh, hops, vpn, origin);
+}

@@ -45,4 +45,9 @@ bool ivgmp_xmit_skb(struct ivgmp_net *in, const struct ivgmp_config *cfg,
 		    struct sk_buff *skb, struct ivgmp_nexthop *nh,
 		    u8 hops, u32 vpn, u32 origin);
 
+/* ivgmp_xmit_skb() if @own (the packet is ours to send), else a copy. */
+bool ivgmp_xmit(struct ivgmp_net *in, const struct ivgmp_config *cfg,
+		struct sk_buff *skb, bool own, struct ivgmp_nexthop *nh,
+		u8 hops, u32 vpn, u32 origin);
+
 #endif /* _IVGMP_XMIT_H */
