@@ -5,7 +5,6 @@
  * ctl.c; the logic they share is in membership.c and groups.c.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +13,7 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "cli.h"
 #include "log.h"
 #include "loop.h"
 #include "vnoc.h"
@@ -27,19 +27,20 @@ static const char *conf_path = AGENT_DEFAULT_CONF;
 static const char *ctl_path, *pid_path, *spool_path;
 static uint64_t lan_retry_at, usage_at;
 
-static void usage_exit(void)
-{
-	fprintf(stderr,
-		"usage: ivgmp-agent [-dFKnv] [-f config] [-s control-socket]\n"
-		"                   [-p pidfile] [-S usage-spool]\n"
-		"       ivgmp-agent [-s control-socket] status\n"
-		"  -d  stay in the foreground and log to stderr\n"
-		"  -F  flush the kernel table on exit (default: leave it)\n"
-		"  -K  run without the ivgmp kernel module (testing)\n"
-		"  -n  check the configuration file and exit\n"
-		"  -v  verbose (debug) logging\n");
-	exit(2);
-}
+static const char usage_text[] =
+	"usage: ivgmp-agent [-dFKnv] [-f config] [-s control-socket]\n"
+	"                   [-P pidfile] [-S usage-spool]\n"
+	"       ivgmp-agent [-s control-socket] status\n"
+	"       ivgmp-agent -h | --help | --version\n"
+	"  -f, --config FILE    configuration file (default " AGENT_DEFAULT_CONF ")\n"
+	"  -d, --foreground     stay in the foreground and log to stderr\n"
+	"  -n, --check          check the configuration file and exit\n"
+	"  -s, --control FILE   control socket (default: [paths] control)\n"
+	"  -P, --pidfile FILE   pid file (default: [paths] pidfile)\n"
+	"  -S, --spool FILE     usage spool (default: [usage] spool)\n"
+	"  -F, --flush-on-exit  flush the kernel table on exit (default: leave it)\n"
+	"  -K, --no-kernel      run without the ivgmp kernel module (testing)\n"
+	"  -v, --verbose        verbose (debug) logging\n";
 
 /* ------------------------------------------------------------ timers */
 
@@ -215,31 +216,28 @@ static void reload(void)
 
 /* ----------------------------------------------------------- daemon */
 
-static int write_pidfile(const char *path)
-{
-	char buf[32];
-	int fd, n;
-
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -errno;
-	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
-	if (write(fd, buf, (size_t)n) != n) {
-		close(fd);
-		return -EIO;
-	}
-	close(fd);
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'f' },
+		{ "foreground", no_argument, NULL, 'd' },
+		{ "check", no_argument, NULL, 'n' },
+		{ "control", required_argument, NULL, 's' },
+		{ "pidfile", required_argument, NULL, 'P' },
+		{ "spool", required_argument, NULL, 'S' },
+		{ "flush-on-exit", no_argument, NULL, 'F' },
+		{ "no-kernel", no_argument, NULL, 'K' },
+		{ "verbose", no_argument, NULL, 'v' },
+		CLI_OPTIONS_COMMON,
+		{ NULL, 0, NULL, 0 },
+	};
 	bool foreground = false, check_only = false;
 	int verbose = 0, ch, err;
 	unsigned int i;
 
 	config_defaults(&agent->cfg);
-	while ((ch = getopt(argc, argv, "dFKnvf:s:p:S:h")) != -1) {
+	while ((ch = getopt_long(argc, argv, "dFKnvf:s:P:S:h", opts,
+				 NULL)) != -1) {
 		switch (ch) {
 		case 'n':
 			check_only = true;
@@ -262,14 +260,18 @@ int main(int argc, char **argv)
 		case 's':
 			ctl_path = optarg;
 			break;
-		case 'p':
+		case 'P':
 			pid_path = optarg;
 			break;
 		case 'S':
 			spool_path = optarg;
 			break;
+		case 'h':
+			cli_usage(usage_text, true);
+		case CLI_OPT_VERSION:
+			cli_print_version("ivgmp-agent");
 		default:
-			usage_exit();
+			cli_usage(usage_text, false);
 		}
 	}
 	argc -= optind;
@@ -279,7 +281,7 @@ int main(int argc, char **argv)
 		return ctl_client(ctl_path ? ctl_path : AGENT_DEFAULT_CTL,
 				  "status");
 	if (argc)
-		usage_exit();
+		cli_usage(usage_text, false);
 
 	if (config_load(&agent->cfg, conf_path))
 		return 1;
@@ -314,8 +316,9 @@ int main(int argc, char **argv)
 	err = ctl_open(ctl_path);
 	if (err)
 		fatalx("control socket %s: %s", ctl_path, strerror(-err));
-	if (write_pidfile(pid_path))
-		log_warn("pidfile %s", pid_path);
+	err = cli_pidfile_write(pid_path);
+	if (err)
+		log_warnx("pidfile %s: %s", pid_path, strerror(-err));
 
 	lans_open(now_ms());
 	if (agent->cfg.announce) {

@@ -397,6 +397,20 @@ const char *conf_section(const struct conf *c, unsigned int i)
 	return i < c->n_sections ? c->sections[i] : NULL;
 }
 
+/*
+ * Keys are documented with '_' (max_connections, as in strongSwan's
+ * files); '-' is accepted for it everywhere, so files written either way
+ * (the VNOC's used '-') keep working.
+ */
+static bool key_eq(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++)
+		if (*a != *b && !((*a == '-' || *a == '_') &&
+				  (*b == '-' || *b == '_')))
+			return false;
+	return *a == *b;
+}
+
 const struct conf_entry *conf_next(struct conf *c, const char *section,
 				   const char *key,
 				   const struct conf_entry *prev)
@@ -406,7 +420,7 @@ const struct conf_entry *conf_next(struct conf *c, const char *section,
 	for (; i < c->n; i++) {
 		struct conf_entry *e = &c->entries[i];
 
-		if (!strcmp(e->section, section) && !strcmp(e->key, key)) {
+		if (!strcmp(e->section, section) && key_eq(e->key, key)) {
 			e->used = true;
 			return e;
 		}

@@ -6,7 +6,8 @@
  *     # comment                   (also ';'; a " #" after a value starts one)
  *     key = value                 (spaces around '=' and the value trimmed)
  *     [section]                   (keys before the first section are in "")
- * Keys and section names are [A-Za-z0-9_.-]+. A value may be double-quoted
+ * Keys and section names are [A-Za-z0-9_.-]+; in keys '-' and '_' are the
+ * same letter (documented with '_'). A value may be double-quoted
  * to keep '#', leading or trailing spaces: name = "a # b"; inside quotes
  * \" and \\ are the only escapes. A key may repeat (lists: `lan = eth1`,
  * `lan = eth2`); the single-value getters reject a repeated key.

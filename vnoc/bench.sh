@@ -38,9 +38,9 @@ cert = $work/localhost.crt
 key = $work/localhost.key
 ca = $work/ca.crt
 admin = admin
-max-connections = $((NSITES + 200))
+max_connections = $((NSITES + 200))
 CONF
-	"$here/ivgmp-vnoc" -c "$work/conf" 2>"$work/log-$sync" &
+	"$here/ivgmp-vnoc" -d -f "$work/conf" 2>"$work/log-$sync" &
 	pid=$!
 	for _ in $(seq 100); do
 		(exec 3<>/dev/tcp/127.0.0.1/$PORT) 2>/dev/null && break

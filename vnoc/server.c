@@ -47,7 +47,7 @@ void vnoc_config_defaults(struct vnoc_config *c)
 	memset(c, 0, sizeof(*c));
 	c->listen = "::";
 	c->port = 8443;
-	c->database = "/var/lib/ivgmp/vnoc.db";
+	c->database = "/var/lib/ivgmp-vnoc/vnoc.db";
 	c->sync = VNOC_DB_SYNC_FULL;
 	c->pidfile = "/run/ivgmp-vnoc.pid";
 	c->max_connections = 2048;

@@ -1,14 +1,10 @@
+// SPDX-License-Identifier: GPL-2.0
 /*
  * vnoc.c - ivgmp-vnoc: command line, configuration file, daemon, signals.
- *
- * Usage: ivgmp-vnoc [-dnsv] [-c file] [-D db] [-C cert] [-K key] [-A ca]
- *                   [-l address] [-p port] [-P pidfile] [-a admin-cn]...
- *                   [-H]
- * Command-line options override the configuration file
- * (Documentation/vnoc.md describes both).
+ * Command-line options override the configuration file (ivgmp-vnoc(8),
+ * ivgmp-vnoc.conf(5), Documentation/vnoc.md).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -18,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "conf.h"
 #include "dblock.h"
 #include "log.h"
@@ -33,25 +30,28 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
-static void usage(void)
-{
-	fprintf(stderr,
-		"usage: ivgmp-vnoc [-dnsv] [-c file] [-D database] [-C cert] [-K key]\n"
-		"                  [-A ca] [-l address] [-p port] [-P pidfile]\n"
-		"                  [-a admin-cn]... [-H]\n"
-		"  -c file     configuration file (default " DEFAULT_CONF ")\n"
-		"  -d          run as a daemon (syslog, pidfile)\n"
-		"  -n          check the configuration and the database, then exit\n"
-		"  -s          log to syslog even in the foreground\n"
-		"  -v          more verbose (repeat for debug)\n"
-		"  -D/-C/-K/-A database, server certificate, its key, client CA\n"
-		"  -l/-p       listen address and port\n"
-		"  -P          pidfile\n"
-		"  -a cn       add an admin certificate CN\n"
-		"  -H          plain HTTP instead of HTTPS (loopback only, no\n"
-		"              site can authenticate: for WSDL and tests)\n");
-	exit(2);
-}
+static const char usage_text[] =
+	"usage: ivgmp-vnoc [-dnsvH] [-f file] [-D database] [-C cert] [-K key]\n"
+	"                  [-A ca] [-l address] [-p port] [-P pidfile]\n"
+	"                  [-a admin-cn]...\n"
+	"       ivgmp-vnoc -h | --help | --version\n"
+	"  -f, --config FILE    configuration file (default " DEFAULT_CONF ");\n"
+	"                       -c FILE is the same\n"
+	"  -d, --foreground     stay in the foreground and log to stderr\n"
+	"                       (default: run as a daemon, syslog, pidfile)\n"
+	"  -n, --check          check the configuration and the database, exit\n"
+	"  -s, --syslog         log to syslog even in the foreground\n"
+	"  -v, --verbose        more verbose (repeat for debug)\n"
+	"  -D, --database FILE  SQLite database\n"
+	"  -C, --cert FILE      server certificate (PEM)\n"
+	"  -K, --key FILE       its private key\n"
+	"  -A, --ca FILE        CA of the site and admin certificates\n"
+	"  -l, --listen ADDR    listen address\n"
+	"  -p, --port PORT      listen port\n"
+	"  -P, --pidfile FILE   pid file\n"
+	"  -a, --admin CN       add an admin certificate CN (repeatable)\n"
+	"  -H, --plain-http     plain HTTP instead of HTTPS (loopback only, no\n"
+	"                       site can authenticate: for WSDL and tests)\n";
 
 struct uint_key {
 	const char *key;
@@ -65,19 +65,19 @@ static int load_conf(const char *path, bool must_exist, struct vnoc_config *cfg,
 {
 	struct uint_key uk[] = {
 		{ "port", 1, 65535, &cfg->port, NULL },
-		{ "max-connections", 1, 100000, &cfg->max_connections, NULL },
-		{ "max-message", 1024, 1UL << 30, NULL, &cfg->max_message },
-		{ "max-depth", 8, 10000, &cfg->max_depth, NULL },
-		{ "recv-timeout", 1, 3600, &cfg->recv_timeout, NULL },
-		{ "send-timeout", 1, 3600, &cfg->send_timeout, NULL },
-		{ "idle-timeout", 1, 86400, &cfg->idle_timeout, NULL },
-		{ "longpoll-max", 0, 86400, &cfg->longpoll_max, NULL },
-		{ "drain-timeout", 0, 3600, &cfg->drain_timeout, NULL },
-		{ "tree-fanout", 1, 1024, &cfg->tree_fanout, NULL },
-		{ "tree-depth", 1, 255, &cfg->tree_depth, NULL },
-		{ "deny-audit-limit", 0, 1000000, &cfg->deny_audit_limit,
+		{ "max_connections", 1, 100000, &cfg->max_connections, NULL },
+		{ "max_message", 1024, 1UL << 30, NULL, &cfg->max_message },
+		{ "max_depth", 8, 10000, &cfg->max_depth, NULL },
+		{ "recv_timeout", 1, 3600, &cfg->recv_timeout, NULL },
+		{ "send_timeout", 1, 3600, &cfg->send_timeout, NULL },
+		{ "idle_timeout", 1, 86400, &cfg->idle_timeout, NULL },
+		{ "longpoll_max", 0, 86400, &cfg->longpoll_max, NULL },
+		{ "drain_timeout", 0, 3600, &cfg->drain_timeout, NULL },
+		{ "tree_fanout", 1, 1024, &cfg->tree_fanout, NULL },
+		{ "tree_depth", 1, 255, &cfg->tree_depth, NULL },
+		{ "deny_audit_limit", 0, 1000000, &cfg->deny_audit_limit,
 		  NULL },
-		{ "deny-audit-period", 1, 86400, &cfg->deny_audit_period,
+		{ "deny_audit_period", 1, 86400, &cfg->deny_audit_period,
 		  NULL },
 	};
 	struct { const char *key; const char **val; } sk[] = {
@@ -126,7 +126,7 @@ static int load_conf(const char *path, bool must_exist, struct vnoc_config *cfg,
 			goto bad;
 		}
 	}
-	if (conf_get_bool(c, "", "plain-http", &cfg->plain_http) < 0 ||
+	if (conf_get_bool(c, "", "plain_http", &cfg->plain_http) < 0 ||
 	    conf_get_bool(c, "", "syslog", &cfg->syslog) < 0)
 		goto bad;
 	while ((e = conf_next(c, "", "admin", e))) {
@@ -149,22 +149,11 @@ bad:
 
 static int write_pidfile(const char *path)
 {
-	char buf[32];
-	int fd, n;
+	int err = cli_pidfile_write(path);
 
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		log_warn("pidfile %s", path);
-		return -1;
-	}
-	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
-	if (write(fd, buf, (size_t)n) != n) {
-		log_warn("pidfile %s", path);
-		close(fd);
-		return -1;
-	}
-	close(fd);
-	return 0;
+	if (err)
+		log_warnx("pidfile %s: %s", path, strerror(-err));
+	return err;
 }
 
 /* Each connection is a socket: make room for max-connections of them. */
@@ -206,6 +195,7 @@ static int on_ready(void *p)
 			log_warn("daemon");
 			return -1;
 		}
+		log_init("ivgmp-vnoc", 1, log_getverbose());
 		if (vnoc_db_open(&r->srv->db, cfg->database, cfg->sync)) {
 			log_warnx("database: %s", r->srv->db.err);
 			return -1;
@@ -221,9 +211,27 @@ static int on_ready(void *p)
 
 int main(int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'f' },
+		{ "foreground", no_argument, NULL, 'd' },
+		{ "check", no_argument, NULL, 'n' },
+		{ "syslog", no_argument, NULL, 's' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "database", required_argument, NULL, 'D' },
+		{ "cert", required_argument, NULL, 'C' },
+		{ "key", required_argument, NULL, 'K' },
+		{ "ca", required_argument, NULL, 'A' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "pidfile", required_argument, NULL, 'P' },
+		{ "admin", required_argument, NULL, 'a' },
+		{ "plain-http", no_argument, NULL, 'H' },
+		CLI_OPTIONS_COMMON,
+		{ NULL, 0, NULL, 0 },
+	};
 	const char *conf_path = DEFAULT_CONF, *pidfile = NULL;
 	const char *cl_admins[VNOC_MAX_ADMINS];
-	bool conf_given = false, daemonize = false, check = false;
+	bool conf_given = false, daemonize = true, check = false;
 	bool to_syslog = false, cl_plain = false;
 	struct vnoc_config cfg, cl;
 	struct vnoc_server srv;
@@ -237,7 +245,9 @@ int main(int argc, char **argv)
 
 	memset(&cl, 0, sizeof(cl));
 	log_init("ivgmp-vnoc", 0, 0);
-	while ((ch = getopt(argc, argv, "a:A:c:C:dD:hHK:l:np:P:sv")) != -1) {
+	/* -c: the file's letter before -f, kept for existing setups */
+	while ((ch = getopt_long(argc, argv, "a:A:c:f:C:dD:hHK:l:np:P:sv",
+				 opts, NULL)) != -1) {
 		switch (ch) {
 		case 'a':
 			if (ncl_admins == VNOC_MAX_ADMINS)
@@ -245,9 +255,10 @@ int main(int argc, char **argv)
 			cl_admins[ncl_admins++] = optarg;
 			break;
 		case 'A': cl.ca = optarg; break;
-		case 'c': conf_path = optarg; conf_given = true; break;
+		case 'c':
+		case 'f': conf_path = optarg; conf_given = true; break;
 		case 'C': cl.cert = optarg; break;
-		case 'd': daemonize = true; break;
+		case 'd': daemonize = false; break;
 		case 'D': cl.database = optarg; break;
 		case 'H': cl_plain = true; break;
 		case 'K': cl.key = optarg; break;
@@ -263,11 +274,13 @@ int main(int argc, char **argv)
 		case 'P': pidfile = optarg; break;
 		case 's': to_syslog = true; break;
 		case 'v': verbose++; break;
-		default: usage();
+		case 'h': cli_usage(usage_text, true);
+		case CLI_OPT_VERSION: cli_print_version("ivgmp-vnoc");
+		default: cli_usage(usage_text, false);
 		}
 	}
 	if (optind != argc)
-		usage();
+		cli_usage(usage_text, false);
 
 	vnoc_config_defaults(&cfg);
 	if (load_conf(conf_path, conf_given, &cfg, &conf))
@@ -292,7 +305,8 @@ int main(int argc, char **argv)
 	if (!cfg.nadmins)
 		log_warnx("no admin CN configured: admin operations will be refused");
 
-	log_init("ivgmp-vnoc", daemonize || to_syslog || cfg.syslog, verbose);
+	/* stderr until detached (on_ready()), so start-up errors are seen */
+	log_init("ivgmp-vnoc", to_syslog || cfg.syslog, verbose);
 	raise_nofile(cfg.max_connections);
 	if (vnoc_server_init(&srv, &cfg))
 		exit(1);

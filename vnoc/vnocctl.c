@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /*
  * vnocctl.c - ivgmp-vnocctl: admin CLI of the VNOC (and site operations,
  * for debugging, when given a site certificate).
@@ -11,16 +12,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "soapH.h"
 #include "vnoc_client.h"
 
 static struct soap *soap;
 static const char *url;
 
-static void usage(void)
-{
-	fprintf(stderr,
+static const char usage_text[] =
 "usage: ivgmp-vnocctl [-u url] [-C cert] [-K key] [-A ca] [-t secs] command\n"
+"       ivgmp-vnocctl -h | --help | --version\n"
+"  -u, --url URL        the VNOC (default https://localhost:8443/)\n"
+"  -C, --cert FILE      our certificate (PEM)\n"
+"  -K, --key FILE       its private key\n"
+"  -A, --ca FILE        CA of the VNOC's certificate\n"
+"  -t, --timeout SECS   connect, send and receive timeout\n"
 "Defaults come from IVGMP_VNOC_URL, IVGMP_VNOC_CERT, IVGMP_VNOC_KEY,\n"
 "IVGMP_VNOC_CA.  Commands (admin certificate):\n"
 "  site add ID NAME ADDRESS PORT [KEY]      site update ID NAME ADDRESS PORT [KEY]\n"
@@ -37,8 +43,11 @@ static void usage(void)
 "  join VPN GROUP sender|receiver [SOURCE...]\n"
 "  leave VPN GROUP sender|receiver\n"
 "  state [SINCE [WAIT]]\n"
-"  report SEQ VPN GROUP ORIGIN PACKETS BYTES [NEXTHOP:PACKETS:BYTES...]\n");
-	exit(2);
+"  report SEQ VPN GROUP ORIGIN PACKETS BYTES [NEXTHOP:PACKETS:BYTES...]\n";
+
+static void usage(void)
+{
+	cli_usage(usage_text, false);
 }
 
 static void die_call(const char *what)
@@ -489,16 +498,28 @@ int main(int argc, char **argv)
 		.key = getenv("IVGMP_VNOC_KEY"),
 		.ca = getenv("IVGMP_VNOC_CA"),
 	};
+	static const struct option opts[] = {
+		{ "url", required_argument, NULL, 'u' },
+		{ "cert", required_argument, NULL, 'C' },
+		{ "key", required_argument, NULL, 'K' },
+		{ "ca", required_argument, NULL, 'A' },
+		{ "timeout", required_argument, NULL, 't' },
+		CLI_OPTIONS_COMMON,
+		{ NULL, 0, NULL, 0 },
+	};
 	char err[512];
 	int ch, rc;
 
-	while ((ch = getopt(argc, argv, "+u:C:K:A:t:h")) != -1) {
+	while ((ch = getopt_long(argc, argv, "+u:C:K:A:t:h", opts,
+				 NULL)) != -1) {
 		switch (ch) {
 		case 'u': o.url = optarg; break;
 		case 'C': o.cert = optarg; break;
 		case 'K': o.key = optarg; break;
 		case 'A': o.ca = optarg; break;
 		case 't': o.timeout = (int)num(optarg, 3600, "timeout"); break;
+		case 'h': cli_usage(usage_text, true);
+		case CLI_OPT_VERSION: cli_print_version("ivgmp-vnocctl");
 		default: usage();
 		}
 	}

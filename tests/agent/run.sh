@@ -87,7 +87,7 @@ start_vnoc() {
 	# not through A(): $! must be the VNOC itself, for kill
 	ip netns exec "$NA" "$top/vnoc/ivgmp-vnoc" -D "$W/vnoc.db" -C "$W/pki/localhost.crt" \
 		-K "$W/pki/localhost.key" -A "$W/pki/ca.crt" -l 127.0.0.1 \
-		-p "$PORT" -a admin -c /dev/null >>"$W/vnoc.log" 2>&1 &
+		-p "$PORT" -a admin -d -f /dev/null >>"$W/vnoc.log" 2>&1 &
 	vnoc_pid=$!
 	wait_for 10 ctl admin site list
 }
@@ -119,7 +119,7 @@ subscribe = 239.1.5.5
 subscribe = ff3e::5
 EOF
 ip netns exec "$NA" "$top/agent/ivgmp-agent" -d -K -v -f "$W/agent.conf" -s "$W/ctl" \
-	-p "$W/pid" -S "$W/spool" >"$W/agent.log" 2>&1 &
+	-P "$W/pid" -S "$W/spool" >"$W/agent.log" 2>&1 &
 agent_pid=$!
 if wait_for 10 test -S "$W/ctl"; then pass start; else fail start; exit 1; fi
 
@@ -307,7 +307,7 @@ counted() {	# packets the VNOC counted for site 1, 239.1.1.1
 }
 start_agent() {
 	ip netns exec "$NA" "$top/agent/ivgmp-agent" -d -K -v -f "$W/agent.conf" \
-		-s "$W/ctl" -p "$W/pid" -S "$W/spool" >>"$W/agent.log" 2>&1 &
+		-s "$W/ctl" -P "$W/pid" -S "$W/spool" >>"$W/agent.log" 2>&1 &
 	agent_pid=$!
 	wait_for 10 test -S "$W/ctl"
 }

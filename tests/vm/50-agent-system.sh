@@ -101,7 +101,7 @@ ctl() {
 start_vnoc() {
 	ip netns exec wan "$VNOC" -D "$W/vnoc.db" -C "$W/pki/vnoc.crt" \
 		-K "$W/pki/vnoc.key" -A "$W/pki/ca.crt" -l 10.255.0.1 -p $PORT \
-		-a admin -c /dev/null >>"$IVGMP_OUT/vnoc.log" 2>&1 &
+		-a admin -d -f /dev/null >>"$IVGMP_OUT/vnoc.log" 2>&1 &
 	VNOC_PID=$!
 	wait_for 20 ctl site list
 }
@@ -139,7 +139,7 @@ backoff_max = 2
 interval = 3
 EOF
 	ip netns exec "e$s" "$AGENT" -d -v -f "$W/agent-$s.conf" \
-		-s "$W/ctl-$s" -p "$W/pid-$s" -S "$W/spool-$s" \
+		-s "$W/ctl-$s" -P "$W/pid-$s" -S "$W/spool-$s" \
 		>>"$IVGMP_OUT/agent-$s.log" 2>&1 &
 	AGENT_PID[$s]=$!
 }

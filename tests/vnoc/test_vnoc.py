@@ -63,7 +63,7 @@ class Server:
 
     def start(self, extra=()):
         self.log = open(LOG, 'a')
-        self.proc = subprocess.Popen([VNOC, "-c", CONF, "-vv"] + list(extra),
+        self.proc = subprocess.Popen([VNOC, "-d", "-f", CONF, "-vv"] + list(extra),
                                      stdout=self.log, stderr=self.log)
         deadline = time.time() + 10
         while time.time() < deadline:
@@ -591,7 +591,7 @@ def test_many_longpolls_do_not_block():
 
 
 def test_plain_http_only_on_loopback():
-    p = subprocess.run([VNOC, '-c', CONF, '-H', '-l', '0.0.0.0', '-p',
+    p = subprocess.run([VNOC, '-d', '-f', CONF, '-H', '-l', '0.0.0.0', '-p',
                         str(PORT + 1), '-D', os.path.join(WORK, 'other.db')],
                        capture_output=True, text=True, timeout=20)
     result('plain_http_only_on_loopback', p.returncode != 0 and
@@ -605,9 +605,9 @@ def test_too_many_admins_refused():
         f.write('plain-http = yes\nlisten = 127.0.0.1\ndatabase = %s\n'
                 % os.path.join(WORK, 'admins.db'))
         f.write(''.join('admin = a%d\n' % i for i in range(31)))
-    ok = subprocess.run([VNOC, '-n', '-c', conf, '-a', 'last'],
+    ok = subprocess.run([VNOC, '-n', '-f', conf, '-a', 'last'],
                         capture_output=True, text=True, timeout=20)
-    bad = subprocess.run([VNOC, '-n', '-c', conf, '-a', 'last', '-a', 'more'],
+    bad = subprocess.run([VNOC, '-n', '-f', conf, '-a', 'last', '-a', 'more'],
                          capture_output=True, text=True, timeout=20)
     result('too_many_admins_refused', ok.returncode == 0 and
            bad.returncode != 0 and 'admin' in bad.stderr,
@@ -656,7 +656,7 @@ def test_max_connections():
         o.write('port = %d\ndatabase = %s\nmax-connections = 3\n'
                 % (port, os.path.join(WORK, 'small.db')))
     log = open(os.path.join(WORK, 'small.log'), 'w')
-    p = subprocess.Popen([VNOC, '-c', conf], stdout=log, stderr=log)
+    p = subprocess.Popen([VNOC, '-d', '-f', conf], stdout=log, stderr=log)
     try:
         for _ in range(200):
             try:
@@ -698,7 +698,7 @@ def test_max_connections():
 def test_daemon_mode():
     pidfile = os.path.join(WORK, 'daemon.pid')
     port = PORT + 2
-    p = subprocess.run([VNOC, '-c', CONF, '-d', '-P', pidfile, '-p', str(port),
+    p = subprocess.run([VNOC, '-f', CONF, '-P', pidfile, '-p', str(port),
                         '-D', os.path.join(WORK, 'daemon.db')],
                        capture_output=True, text=True, timeout=20)
     # daemon(3) returns in the parent before the child writes the pidfile
@@ -732,7 +732,7 @@ def test_daemon_survives_other_db_user():
     db = os.path.join(WORK, 'daemon2.db')
     port = PORT + 4
     url = 'https://127.0.0.1:%d/' % port
-    p = subprocess.run([VNOC, '-c', CONF, '-d', '-P', pidfile, '-p', str(port),
+    p = subprocess.run([VNOC, '-f', CONF, '-P', pidfile, '-p', str(port),
                         '-D', db], capture_output=True, text=True, timeout=20)
     pid = 0
     for _ in range(200):
@@ -749,7 +749,7 @@ def test_daemon_survives_other_db_user():
             a = ctl('admin', '-u', url, 'site', 'add', 21, 'd21', '192.0.2.21', 1)
             # the daemon's lock came through daemon(3)'s fork, with its
             # own pid: the check mode may not touch the file meanwhile
-            chk = subprocess.run([VNOC, '-n', '-c', CONF, '-D', db],
+            chk = subprocess.run([VNOC, '-n', '-f', CONF, '-D', db],
                                  capture_output=True, text=True, timeout=20)
             b = ctl('admin', '-u', url, 'site', 'add', 22, 'd22', '192.0.2.22', 1)
             why = '%s %s %s %s' % (a, chk.returncode, chk.stderr, b)
@@ -763,7 +763,7 @@ def test_daemon_survives_other_db_user():
                     time.sleep(0.05)
                 except OSError:
                     break
-        chk = subprocess.run([VNOC, '-n', '-c', CONF, '-D', db],
+        chk = subprocess.run([VNOC, '-n', '-f', CONF, '-D', db],
                              capture_output=True, text=True, timeout=20)
         loaded = chk.stderr
     result('daemon_survives_other_db_user',
@@ -856,7 +856,7 @@ class SideServer:
         self.log = open(self.logpath, 'w')
         env = dict(os.environ, ASAN_OPTIONS='abort_on_error=0:exitcode=99',
                    UBSAN_OPTIONS='halt_on_error=1:exitcode=99')
-        self.proc = subprocess.Popen([VNOC_ASAN, '-c', self.conf, '-vv'],
+        self.proc = subprocess.Popen([VNOC_ASAN, '-d', '-f', self.conf, '-vv'],
                                      stdout=self.log, stderr=self.log, env=env)
         for _ in range(400):
             try:
@@ -893,7 +893,7 @@ def test_second_vnoc_same_db_refused():
     # another VNOC on the running server's database (on another port, so
     # that only the database is shared): refused at start, naming the pid
     # of the one that has it; the same through a symlink, and for -n
-    p = subprocess.Popen([VNOC, '-c', CONF, '-p', str(PORT + 5)],
+    p = subprocess.Popen([VNOC, '-d', '-c', CONF, '-p', str(PORT + 5)],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                          text=True)
     try:

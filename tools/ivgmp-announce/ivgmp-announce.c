@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "announce.h"
+#include "cli.h"
 #include "log.h"
 
 static volatile sig_atomic_t stop;
@@ -28,20 +29,28 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
+static const char usage_text[] =
+	"usage: ivgmp-announce --group G --role sender|receiver\n"
+	"                      [--lifetime SECONDS] [--source S]...\n"
+	"                      [--agent HOST] [--port PORT] [--vpn ID]\n"
+	"                      [--repeat] [--timeout MS] [--retries N]\n"
+	"       ivgmp-announce -h | --help | --version\n"
+	"  --group     the group (IPv4 or IPv6)\n"
+	"  --role      sender or receiver\n"
+	"  --agent     the edge router (default: the default gateway is\n"
+	"              not guessed; give its LAN address)\n"
+	"  --port      the agent's announcement port (default 7655)\n"
+	"  --vpn       VPN of the group (default: the LAN's)\n"
+	"  --lifetime  seconds the announcement stays valid (default 60,\n"
+	"              0 withdraws it)\n"
+	"  --source    SSM source wanted by a receiver (repeatable)\n"
+	"  --repeat    renew every lifetime/3 s until interrupted\n"
+	"  --timeout   ms to wait for the agent's answer (default 1000)\n"
+	"  --retries   sends after the first without an answer (default 2)\n";
+
 static void usage_exit(void)
 {
-	fprintf(stderr,
-		"usage: ivgmp-announce --group G --role sender|receiver\n"
-		"                      [--lifetime SECONDS] [--source S]...\n"
-		"                      [--agent HOST] [--port PORT] [--vpn ID]\n"
-		"                      [--repeat] [--timeout MS] [--retries N]\n"
-		"  --agent     the edge router (default: the default gateway is\n"
-		"              not guessed; give its LAN address)\n"
-		"  --lifetime  seconds the announcement stays valid (default 60,\n"
-		"              0 withdraws it)\n"
-		"  --source    SSM source wanted by a receiver (repeatable)\n"
-		"  --repeat    renew every lifetime/3 s until interrupted\n");
-	exit(2);
+	cli_usage(usage_text, false);
 }
 
 static unsigned long number(const char *s, const char *what,
@@ -113,7 +122,7 @@ int main(int argc, char **argv)
 		{ "repeat", no_argument, NULL, 'R' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "retries", required_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
+		CLI_OPTIONS_COMMON,
 		{ 0 }
 	};
 	struct announce a = { .lifetime = 60 };
@@ -169,6 +178,10 @@ int main(int argc, char **argv)
 		case 'n':
 			retries = (int)number(optarg, "retries", 100);
 			break;
+		case 'h':
+			cli_usage(usage_text, true);
+		case CLI_OPT_VERSION:
+			cli_print_version("ivgmp-announce");
 		default:
 			usage_exit();
 		}

@@ -8,6 +8,7 @@
 #include "ivgmptool.h"
 #include "log.h"
 
+FILE *usage_fp;
 static bool batch_mode;
 static struct ivgmp_nl *shared_nl;
 

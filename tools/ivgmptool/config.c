@@ -15,7 +15,7 @@
 
 void usage_config(void)
 {
-	fprintf(stderr,
+	fprintf(usage_out(),
 		"  config [show]\n"
 		"  config set [site-id ID] [port PORT] [hop-limit N] [event-rate N]\n"
 		"             [require-ipsec on|off] [lan IFNAME[:VPN]]... | nolans\n"

@@ -7,7 +7,7 @@
 
 void usage_flush(void)
 {
-	fprintf(stderr,
+	fprintf(usage_out(),
 		"  flush [routes|sites|all]   (sites implies routes; default all)\n");
 }
 

@@ -14,6 +14,7 @@
 #define IVGMPTOOL_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "addr.h"
@@ -90,6 +91,16 @@ int cmd_route(struct tool *t, int argc, char **argv);
 int cmd_stats(struct tool *t, int argc, char **argv);
 int cmd_monitor(struct tool *t, int argc, char **argv);
 int cmd_flush(struct tool *t, int argc, char **argv);
+
+/*
+ * Where the usage_*() functions print: stdout when the usage was asked
+ * for (--help, help), else (NULL) stderr.
+ */
+extern FILE *usage_fp;
+static inline FILE *usage_out(void)
+{
+	return usage_fp ? usage_fp : stderr;
+}
 
 void usage_config(void);
 void usage_site(void);

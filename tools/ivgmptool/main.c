@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "ivgmptool.h"
 #include "log.h"
 
@@ -34,7 +35,7 @@ static void usage(void)
 {
 	unsigned int i;
 
-	fprintf(stderr,
+	fprintf(usage_out(),
 		"usage: ivgmptool [-j] COMMAND [ARGS...]\n"
 		"       ivgmptool [-j] -b FILE\n"
 		"       ivgmptool -h | --help | -V | --version\n"
@@ -43,7 +44,7 @@ static void usage(void)
 		"commands:\n");
 	for (i = 0; i < N_GROUPS; i++)
 		groups[i].usage();
-	fprintf(stderr, "  help [COMMAND]\n");
+	fprintf(usage_out(), "  help [COMMAND]\n");
 }
 
 static int find_group(const char *name)
@@ -61,6 +62,7 @@ static int cmd_help(int argc, char **argv)
 	int g;
 
 	if (argc < 2) {
+		usage_fp = stdout;
 		usage();
 		return EXIT_OK;
 	}
@@ -70,6 +72,7 @@ static int cmd_help(int argc, char **argv)
 		usage();
 		return EXIT_USAGE;
 	}
+	usage_fp = stdout;
 	groups[g].usage();
 	return EXIT_OK;
 }
@@ -171,11 +174,12 @@ int main(int argc, char **argv)
 			batch = optarg;
 			break;
 		case 'h':
+			usage_fp = stdout;
 			usage();
 			return EXIT_OK;
 		case 'V':
-			printf("ivgmptool (netlink API version %d)\n",
-			       IVGMP_GENL_VERSION);
+			printf("ivgmptool %s (netlink API version %d)\n",
+			       cli_version(), IVGMP_GENL_VERSION);
 			return EXIT_OK;
 		default:
 			usage();

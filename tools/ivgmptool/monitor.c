@@ -22,7 +22,7 @@ static void on_signal(int sig)
 
 void usage_monitor(void)
 {
-	fprintf(stderr, "  monitor [count N]\n");
+	fprintf(usage_out(), "  monitor [count N]\n");
 }
 
 int monitor_parse(int argc, char **argv, struct monitor_args *a)

@@ -18,7 +18,7 @@
 
 void usage_route(void)
 {
-	fprintf(stderr,
+	fprintf(usage_out(),
 		"  route add|replace vpn VPN group GROUP [source SOURCE] origin SITE\n"
 		"                    [deliver-local] [via SITE[,SITE...]]...\n"
 		"  route del vpn VPN group GROUP [source SOURCE] origin SITE\n"

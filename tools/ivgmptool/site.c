@@ -13,7 +13,7 @@
 
 void usage_site(void)
 {
-	fprintf(stderr,
+	fprintf(usage_out(),
 		"  site add|replace ID addr ADDR [port PORT]\n"
 		"  site del ID\n"
 		"  site show [ID]\n");

@@ -8,7 +8,7 @@
 
 void usage_stats(void)
 {
-	fprintf(stderr, "  stats\n");
+	fprintf(usage_out(), "  stats\n");
 }
 
 static void stats_print_text(const struct ivgmp_stats_info *st)

@@ -234,6 +234,33 @@ static void test_empty(void **state)
 	conf_free(c);
 }
 
+/* One key style documented ('_'), the other ('-') read as the same key. */
+static void test_key_dash_alias(void **state)
+{
+	struct conf *c = parse_ok("max-connections = 7\n[vnoc]\npoll_wait = 3\n");
+	uint64_t u;
+
+	assert_int_equal(conf_get_uint(c, "", "max_connections", 0, 10, &u), 1);
+	assert_int_equal(u, 7);
+	assert_int_equal(conf_get_uint(c, "vnoc", "poll-wait", 0, 10, &u), 1);
+	assert_int_equal(u, 3);
+	assert_int_equal(conf_check_unused(c), 0);
+	conf_free(c);
+
+	/* both spellings of one single-valued key: given twice */
+	c = parse_ok("max-connections = 7\nmax_connections = 8\n");
+	assert_int_equal(conf_get_uint(c, "", "max_connections", 0, 10, &u),
+			 -EINVAL);
+	assert_non_null(strstr(conf_errmsg(c), "given twice"));
+	conf_free(c);
+
+	/* only '-' and '_' are one letter */
+	c = parse_ok("max.connections = 7\n");
+	assert_int_equal(conf_get_uint(c, "", "max_connections", 0, 10, &u), 0);
+	assert_int_equal(conf_check_unused(c), -EINVAL);
+	conf_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -245,6 +272,7 @@ int main(void)
 		cmocka_unit_test(test_load_file),
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_nul_byte),
+		cmocka_unit_test(test_key_dash_alias),
 	};
 
 	return cmocka_run_group_tests_name("conf", tests, NULL, NULL);
