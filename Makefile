@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # IVGMP: top-level build. See README for the two commands that matter.
 TOP      := $(CURDIR)
 KVER     ?= $(shell dpkg-query -W -f='$${Depends}' linux-headers-amd64 2>/dev/null | \

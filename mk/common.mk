@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # Shared by every userspace Makefile: included as ../mk/common.mk.
 TOP      ?= $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/..)
 CC       ?= cc

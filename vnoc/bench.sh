@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # bench.sh - ivgmp-vnoc benchmark on 127.0.0.1: JoinGroup/s over kept-alive
 # mutual TLS with N sites, and the time to push one change to N parked long
 # polls. Runs with the default sync=full and with sync=normal. Prints the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /*
  * db.c - SQLite persistence: schema migrations, writers, loader, reports.
  *

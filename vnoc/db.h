@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /*
  * db.h - SQLite persistence of the VNOC.
  *

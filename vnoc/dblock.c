@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /*
  * dblock.c - one VNOC per database file (dblock.h).
  *

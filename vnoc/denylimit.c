@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /*
  * denylimit.c - rate limit on the audit records of denied joins
  * (denylimit.h).  One fixed window per recently denied site, kept in an

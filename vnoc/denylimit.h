@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /*
  * denylimit.h - rate limit on the audit records of denied joins.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* policy.c - address parsing and longest-prefix policy matching. */
 #include <arpa/inet.h>
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* policy.h - addresses, group prefixes and the VNOC's join policy. */
 #ifndef VNOC_POLICY_H
 #define VNOC_POLICY_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /*
  * server.c - ivgmp-vnoc's network side: TLS listener, one thread per
  * connection (bounded), keep-alive request loop, limits, WSDL, draining.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* server.h - ivgmp-vnoc's configuration and the SOAP server. */
 #ifndef VNOC_SERVER_H
 #define VNOC_SERVER_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /*
  * service.c - the SOAP operations of vnoc_service.h.
  *

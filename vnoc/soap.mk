@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # soap.mk - generate the gSOAP code of the VNOC service into a build dir.
 #
 # Reusable by any component that talks to the VNOC (agent/ includes it):

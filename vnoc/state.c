@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* state.c - sites, policies, memberships and per-site views of the VNOC. */
 #include <errno.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /*
  * state.h - the VNOC's model: sites, policies, memberships, topology modes,
  * and the routes computed from them, with a view version per site.

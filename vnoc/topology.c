@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* topology.c - star, reflector and bounded tree distribution (paper 3.3). */
 #include <errno.h>
 #include <stdlib.h>

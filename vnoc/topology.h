@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* topology.h - who sends to whom for one (vpn, group, [source], origin). */
 #ifndef VNOC_TOPOLOGY_H
 #define VNOC_TOPOLOGY_H

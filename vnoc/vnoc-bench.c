@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /*
  * vnoc-bench.c - load generator for ivgmp-vnoc (make -C vnoc bench).
  *

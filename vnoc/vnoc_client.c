@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* vnoc_client.c - gSOAP client context for the VNOC, with mutual TLS. */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /*
  * vnoc_client.h - TLS client setup for talking to ivgmp-vnoc with gSOAP.
  *

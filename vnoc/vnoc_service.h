@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /*
  * vnoc_service.h - the IVGMP VNOC SOAP service, as a soapcpp2 definition.
  *

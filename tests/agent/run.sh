@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # Host integration test of ivgmp-agent against a real ivgmp-vnoc, without
 # the kernel module (-K): IGMP/MLD snooping, JoinGroup/LeaveGroup, denial,
 # announcements, the status command, VNOC outage and recovery, reload.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # Host tests of the ivgmptool command line, where no kernel module is
 # needed: help and version, exit 2 with a message for bad command lines
 # (global options, batch files), and exit 1 naming the missing module when

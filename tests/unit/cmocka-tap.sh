@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # Run cmocka test binaries and print one line per test case:
 #   PASS: <prefix>/<binary>/<case>   FAIL: ...   SKIP: ...
 # cmocka's own TAP output (CMOCKA_MESSAGE_OUTPUT=TAP) is translated; its

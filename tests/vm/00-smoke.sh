@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # Smoke test of the VM rig and the module: the guest runs Debian's kernel,
 # ivgmp.ko loads into it with its dependencies, shows up in sysfs, answers
 # in two fresh namespaces without trouble, and unloads. The rig adds the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # Issue 2: ivgmp.ko in Debian's kernel keeps one config per network
 # namespace, set and read back with ivgmptool; unprivileged callers get
 # EPERM; malformed requests get an extack message and change nothing; a

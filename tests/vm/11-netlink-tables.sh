@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # The table side of the netlink API, driven by raw requests
 # (tests/vm/ivgmp_nl.py tables): rtnetlink NEW flags on sites and routes,
 # EBUSY for a site in use, the route rules with their extack messages, a

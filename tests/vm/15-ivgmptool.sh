@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # ivgmptool against the real module: the whole table round trip (config,
 # sites, routes set, replaced, shown as text and JSON, deleted, flushed),
 # usage errors that exit 2 and send nothing, kernel rejections that show

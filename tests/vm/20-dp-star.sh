@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # Data path, star: a host at site A sends N packets to 239.1.1.1; receivers
 # at B and C get exactly N each, D (not in A's route) none; counters per
 # route and per next hop add up; a sender's GSO packets arrive as the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # Data path, relay: A sends to the relay R (site D) only; R relays to B and
 # C. Each receiver gets every packet exactly once; R never sends back to
 # the origin A, nor B back to R (the sender of its copy, which B's route

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # Data path, IPv6: an IPv6 group over an IPv6 WAN (sites known by their
 # fd10:: addresses), both inner families across either outer family, and
 # a GSO sender.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # Data path under IPsec: transport-mode ESP between every pair of IPv4 WAN
 # addresses (ip xfrm, selecting UDP to the tunnel port), require-ipsec on.
 # An IPv4 and an IPv6 group over the IPv4 WAN; tcpdump on every WAN link

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # Data path, what must never be forwarded: TTL/hop limit 1, link-local
 # groups (224.0.0.0/24, ff02::/16), and a packet delivered from a remote
 # site that a LAN host sends back (RPF on the local prefixes).

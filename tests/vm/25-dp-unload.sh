@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # Data path teardown under load: a host at A floods 239.5.5.5 to B and C
 # (also over ESP between A and C) while B's edge namespace is deleted and
 # then the module is unloaded; it loads and unloads again, every namespace

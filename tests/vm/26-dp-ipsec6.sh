@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # Data path under IPsec over an IPv6 WAN: transport-mode ESP between every
 # pair of the sites' fd10:: WAN addresses (ip xfrm, selecting UDP to the
 # tunnel port), require-ipsec on, sites known by their IPv6 addresses. An

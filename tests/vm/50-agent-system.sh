@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # vm-timeout: 900
 # The whole system: a VNOC and four sites, each edge router running
 # ivgmp-agent over ivgmp.ko, ESP on every WAN path, nothing configured by

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
 """Endpoints for the agent scenarios (tests/vm/5x-*.sh), standard library only.
 
   agent_rx.py recv GROUP PORT IFNAME OUTFILE [--source S]

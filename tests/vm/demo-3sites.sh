@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # `make demo`: three sites joined over an IPsec (ESP) WAN. A host at site A
 # sends multicast to 239.1.1.1; hosts at B and C receive it. Shows the
 # configuration, ESP (and never the tunnel port) on the WAN, what the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash
 # The data path under IPsec, for either WAN family: the body of
 # 23-dp-ipsec.sh (IPv4 WAN) and 26-dp-ipsec6.sh (IPv6 WAN), sourced after

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
 """Raw generic-netlink client for the ivgmp family, for tests that must send
 what ivgmptool refuses to build: malformed and oversized attributes, and
 requests from unprivileged callers.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash
 # Helpers for VM scenarios (tests/vm/NN-name.sh), run in the guest by
 # tools/testing/vm/run.sh. Source it first thing:

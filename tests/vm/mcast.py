@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
 """Multicast test endpoints for the VM scenarios (standard library only).
 
   mcast.py recv GROUP PORT IFNAME OUTFILE

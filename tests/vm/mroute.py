@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
 """A static inner multicast router for the multi-subnet scenarios.
 
   mroute.py IN_IF OUT_IF SOURCE GROUP

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash
 # Four-site topology for the data path scenarios (tests/vm/2x-*.sh), sourced
 # after tests/vm/lib.sh. Every site X in A B C D (number i = 1..4) is:

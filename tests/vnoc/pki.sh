@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # pki.sh - throwaway test PKI for the VNOC tests (sourced).
 #   pki_ca DIR [NAME]         CA key+cert in DIR/NAME.{key,crt} (default "ca")
 #   pki_cert DIR CN [CA]      client/server cert DIR/CN.{key,crt} signed by CA

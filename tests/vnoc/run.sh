@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # Runs the VNOC integration tests on 127.0.0.1 with a throwaway CA.
 # Prints PASS:/FAIL: lines; exits non-zero on any failure.
 set -u

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
 """Integration tests of ivgmp-vnoc on 127.0.0.1 with a throwaway CA.
 
 Run by tests/vnoc/run.sh, which makes the PKI and passes paths in the

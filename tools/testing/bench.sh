@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # `make bench`: runs every tools/testing/bench/*.sh and prints its tables.
 # A bench script with the line `# bench: vm` runs inside the QEMU guest via
 # tools/testing/vm/run.sh (same environment as a VM scenario); any other

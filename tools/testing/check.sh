@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # The whole test suite, as `make check` and CI run it:
 #
 #   tools/testing/check.sh [unit|kunit|vm|host|all]...     (default: all)

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # `make demo`: boots Debian's kernel under QEMU and shows IVGMP working.
 # Runs tests/vm/demo-3sites.sh (multicast across three sites) when it exists,
 # else tools/testing/vm/demo-load.sh (load the module, read its config back).

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # Installs everything the build, the demo and the tests need, from Debian's
 # packages only, and unpacks Debian's stock kernel image into a cache for the
 # VM rig. Idempotent: a second run installs nothing and returns quickly.

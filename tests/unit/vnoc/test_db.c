@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* Unit tests: SQLite persistence, reload, usage aggregation, audit log. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* Unit tests: one VNOC per database file (the lock next to it). */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* Unit tests: the rate limit on audit records of denied joins. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* Unit tests: address parsing and policy matching. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests: the server's shutdown.  The real listener (plain HTTP on
  * 127.0.0.1), raw TCP clients.  Built with AddressSanitizer: freeing the

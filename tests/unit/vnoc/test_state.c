@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* Unit tests: memberships, per-site routes and view versions. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* Unit tests: star, reflector and tree topologies and their bounds. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # bench: vm
 # vm-timeout: 2400
 # Join latency of the whole system: IGMP report at the receiving site to the

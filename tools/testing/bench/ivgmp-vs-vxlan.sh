@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # bench: vm
 # Replication throughput: ivgmp vs Linux head-end replication (VXLAN with N
 # all-zeros FDB entries, bridged to the LAN) vs kernel multicast routing over

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
 """Minimal multicast routing daemon for the GRE baseline of the benchmark.
 
   mrt.py SOURCE GROUP IIF OIF...

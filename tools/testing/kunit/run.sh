@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # KUnit rig: builds kmod/ into a UML kernel and runs its KUnit tests.
 #
 #   tools/testing/kunit/run.sh [KUNIT.PY RUN ARGS...]

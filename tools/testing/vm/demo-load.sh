@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # The minimal demo, run by tools/testing/demo.sh until a data-path demo
 # (tests/vm/demo-3sites.sh) exists: Debian's kernel loads ivgmp.ko, and
 # ivgmptool reads the per-namespace configuration back from it.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # PID 1 of the test VM after the initramfs init has chrooted into the host's
 # read-only /. Sets up what scenarios may rely on, runs the one scenario named
 # in job.env as a child, leaves its exit status and the kernel log on the

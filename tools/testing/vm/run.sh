@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # VM rig: runs one scenario script inside Debian's stock kernel under QEMU.
 #
 #   tools/testing/vm/run.sh [--timeout SECONDS] [--keep] SCENARIO [ARGS...]
