@@ -132,8 +132,8 @@ if [ "$(id -u)" != 0 ] || ! unshare -n true 2>/dev/null; then
 else
 	# pidfile_is NAME FILE PID: FILE appears and holds PID
 	pidfile_is() {
-		local i
-		for i in $(seq 100); do
+
+		for _ in $(seq 100); do
 			[ -s "$2" ] && break
 			sleep 0.05
 		done

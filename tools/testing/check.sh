@@ -55,7 +55,7 @@ step() {
 	local name=$1 rc t0 p f s line
 	shift
 	t0=$SECONDS
-	say "=== $name"
+	say "=== $name${progress:+ $progress}"
 	timeout -k 30 "$STEP_TIMEOUT" "$@" </dev/null 2>&1 | tee -a "$LOG" | tee "$out"
 	rc=${PIPESTATUS[0]}
 	p=$(grep -c '^PASS:' "$out")
@@ -80,26 +80,24 @@ step() {
 	say "--- $name: $p passed, $f failed, $s skipped, $((SECONDS - t0))s"
 }
 
-say "check: layers ${layers[*]}; log $LOG"
-step build make -C "$TOP" -j2 all
-
+# The plan first, so that each step can say where the run is:
+# "=== vm/20-dp-star [7/31, vm 3/12; so far 250 passed, 0 failed]".
+plan=()		# "layer<TAB>name<TAB>what" per step
 for layer in "${layers[@]}"; do
 	case $layer in
 	unit)
 		for d in lib tools agent vnoc; do
-			[ -f "$d/Makefile" ] || continue
-			step "unit/$d" make -s -C "$TOP/$d" check-unit
+			[ -f "$d/Makefile" ] && plan+=("unit	unit/$d	$d")
 		done
 		;;
 	kunit)
-		step kunit bash tools/testing/kunit/run.sh
+		plan+=("kunit	kunit	-")
 		;;
 	vm)
 		# IVGMP_VM_TESTS='2*' narrows the layer to matching scenarios.
 		# shellcheck disable=SC2231 # the pattern is meant to glob
 		for t in tests/vm/${IVGMP_VM_TESTS:-[0-9]*}.sh; do
-			[ -f "$t" ] || continue
-			step "vm/$(basename "$t" .sh)" bash tools/testing/vm/run.sh "$t"
+			[ -f "$t" ] && plan+=("vm	vm/$(basename "$t" .sh)	$t")
 		done
 		;;
 	host)
@@ -107,9 +105,34 @@ for layer in "${layers[@]}"; do
 			[ -f "$t" ] || continue
 			d=$(basename "$(dirname "$t")")
 			case $d in vm|kunit|unit) continue ;; esac
-			step "host/$d" bash "$t"
+			plan+=("host	host/$d	$t")
 		done
 		;;
+	esac
+done
+declare -A in_layer=()
+for p in "${plan[@]}"; do
+	l=${p%%	*}
+	in_layer[$l]=$((${in_layer[$l]:-0} + 1))
+done
+
+say "check: layers ${layers[*]}; ${#plan[@]} steps after the build; log $LOG"
+progress=
+step build make -C "$TOP" -j2 all
+
+i=0
+declare -A done_in=()
+for p in "${plan[@]}"; do
+	IFS='	' read -r layer name what <<<"$p"
+	i=$((i + 1))
+	done_in[$layer]=$((${done_in[$layer]:-0} + 1))
+	progress="[$i/${#plan[@]}, $layer ${done_in[$layer]}/${in_layer[$layer]};"
+	progress+=" so far $npass passed, $nfail failed]"
+	case $layer in
+	unit)	step "$name" make -s -C "$TOP/$what" check-unit ;;
+	kunit)	step "$name" bash tools/testing/kunit/run.sh ;;
+	vm)	step "$name" bash tools/testing/vm/run.sh "$what" ;;
+	host)	step "$name" bash "$what" ;;
 	esac
 done
 
