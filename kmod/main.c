@@ -37,7 +37,6 @@ static int __net_init ivgmp_net_init(struct net *net)
 	if (err)
 		goto exit_config;
 
-	/* Data path (tx.c, rx.c): per-namespace init goes here. */
 	err = ivgmp_tx_net_init(in);
 	if (err)
 		goto exit_table;
@@ -64,7 +63,6 @@ static void __net_exit ivgmp_net_pre_exit(struct net *net)
 {
 	struct ivgmp_net *in = ivgmp_net(net);
 
-	/* Data path (tx.c, rx.c): per-namespace teardown goes here. */
 	ivgmp_tx_net_exit(in);
 	ivgmp_rx_net_exit(in);
 }

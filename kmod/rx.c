@@ -371,14 +371,12 @@ int ivgmp_rx_configure(struct ivgmp_net *in, const struct ivgmp_config *cfg)
 		err = ivgmp_rx_sock_open(in, AF_INET, want, &s4);
 		if (err)
 			return err;
-#if IS_ENABLED(CONFIG_IPV6)
 		err = ivgmp_rx_sock_open(in, AF_INET6, want, &s6);
 		/* A kernel booted with ipv6.disable=1 still gets IPv4. */
 		if (err && err != -EAFNOSUPPORT) {
 			udp_tunnel_sock_release(s4);
 			return err;
 		}
-#endif
 	}
 	ivgmp_rx_swap(in, s4, s6);
 	return 0;

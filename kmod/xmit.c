@@ -86,7 +86,6 @@ static enum ivgmp_drop ivgmp_xmit4(struct ivgmp_net *in,
 	return IVGMP_DROP_UNSPEC;
 }
 
-#if IS_ENABLED(CONFIG_IPV6)
 static enum ivgmp_drop ivgmp_xmit6(struct ivgmp_net *in,
 				   struct ivgmp_site *site,
 				   const struct ivgmp_endpoint *ep,
@@ -133,7 +132,6 @@ static enum ivgmp_drop ivgmp_xmit6(struct ivgmp_net *in,
 			     fl.fl6_dport, false);
 	return IVGMP_DROP_UNSPEC;
 }
-#endif
 
 /*
  * Resolve a checksum the sender left to hardware, once per packet rather
@@ -181,11 +179,9 @@ static bool ivgmp_xmit_encap(struct ivgmp_net *in,
 	case AF_INET:
 		why = ivgmp_xmit4(in, site, &ep, skb, tos);
 		break;
-#if IS_ENABLED(CONFIG_IPV6)
 	case AF_INET6:
 		why = ivgmp_xmit6(in, site, &ep, skb, tos);
 		break;
-#endif
 	default:
 		why = IVGMP_DROP_NO_OUTPUT;
 		break;
