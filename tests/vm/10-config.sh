@@ -15,10 +15,7 @@
 #   ns c3 (instance 3): dummy0, sites and routes; deleted mid-test
 #   user+net ns made by an unprivileged user: its own instance
 set -u
-. "$IVGMP_TOP/tests/vm/lib.sh" 2>/dev/null || true
-declare -F pass >/dev/null || pass() { echo "PASS: $*"; }
-declare -F fail >/dev/null || fail() { echo "FAIL: $*"; FAILED=1; }
-FAILED=${FAILED:-0}
+. "$IVGMP_TOP/tests/vm/lib.sh"
 
 T=10-config
 IVT=$IVGMP_TOP/tools/ivgmptool/ivgmptool
@@ -58,17 +55,12 @@ expect() {
 	fi
 }
 
-# insmod does not resolve dependencies (lib.sh has the general version).
-declare -F load_ivgmp >/dev/null || load_ivgmp() {
-	modprobe -a udp_tunnel ip6_udp_tunnel && insmod "$IVGMP_KO"
-}
-
 cleanup() {
 	for ns in c1 c2 c3 h1 h2; do
 		ip netns del "$ns" 2>/dev/null
 	done
 	rmmod ivgmp 2>/dev/null
-	if declare -F lib_cleanup >/dev/null; then lib_cleanup; fi
+	lib_cleanup
 }
 trap cleanup EXIT
 

@@ -11,10 +11,7 @@
 #   ns n1: lo only, config site-id 1, the table under test
 #   ns n2: lo only, the same table, left loaded for the teardown
 set -u
-. "$IVGMP_TOP/tests/vm/lib.sh" 2>/dev/null || true
-declare -F pass >/dev/null || pass() { echo "PASS: $*"; }
-declare -F fail >/dev/null || fail() { echo "FAIL: $*"; FAILED=1; }
-FAILED=${FAILED:-0}
+. "$IVGMP_TOP/tests/vm/lib.sh"
 
 T=11-netlink-tables
 IVT=$IVGMP_TOP/tools/ivgmptool/ivgmptool
@@ -24,7 +21,7 @@ cleanup() {
 	ip netns del n1 2>/dev/null
 	ip netns del n2 2>/dev/null
 	rmmod ivgmp 2>/dev/null
-	if declare -F lib_cleanup >/dev/null; then lib_cleanup; fi
+	lib_cleanup
 }
 trap cleanup EXIT
 

@@ -15,7 +15,7 @@
 #     \        |         |        /         B, C: deliver-local, via R
 #      +------ wan (router) -----+
 set -u
-. "$IVGMP_TOP/tests/vm/lib.sh" 2>/dev/null || true
+. "$IVGMP_TOP/tests/vm/lib.sh"
 . "$IVGMP_TOP/tests/vm/topo.sh"
 trap topo_cleanup EXIT
 N=40
@@ -33,19 +33,19 @@ ivt C route add vpn 1 group $G origin 1 deliver-local via 4
 for s in B C D; do recv_start $s $G; done
 send A $G $N
 sleep 1
-topo_eq "relay: B receives each packet once" "$(recv_stop B)" "$N $N"
-topo_eq "relay: C receives each packet once" "$(recv_stop C)" "$N $N"
-topo_eq "relay: R does not deliver on its LAN" "$(recv_stop D)" "0 0"
-topo_eq "relay: A sent N copies (one next hop)" "$(topo_stat A tx_packets)" $N
-topo_eq "relay: R received N" "$(topo_stat D rx_packets)" $N
-topo_eq "relay: R relayed 2N" "$(topo_stat D relayed)" $((2 * N))
-topo_eq "relay: R route relayed 2N" \
+check_eq "relay: B receives each packet once" "$(recv_stop B)" "$N $N"
+check_eq "relay: C receives each packet once" "$(recv_stop C)" "$N $N"
+check_eq "relay: R does not deliver on its LAN" "$(recv_stop D)" "0 0"
+check_eq "relay: A sent N copies (one next hop)" "$(topo_stat A tx_packets)" $N
+check_eq "relay: R received N" "$(topo_stat D rx_packets)" $N
+check_eq "relay: R relayed 2N" "$(topo_stat D relayed)" $((2 * N))
+check_eq "relay: R route relayed 2N" \
 	"$(topo_route D $G 1 '.[0].stats.relayed')" $((2 * N))
-topo_eq "relay: R to B" "$(topo_nh D $G 1 2 tx_packets)" $N
-topo_eq "relay: A got nothing back" "$(topo_stat A rx_packets)" 0
-topo_eq "relay: B sent nothing back to R" "$(topo_stat B tx_packets)" 0
-topo_eq "relay: C sent nothing back to R" "$(topo_stat C tx_packets)" 0
-topo_eq "relay: no loop drops at A" "$(topo_drops A loop)" 0
+check_eq "relay: R to B" "$(topo_nh D $G 1 2 tx_packets)" $N
+check_eq "relay: A got nothing back" "$(topo_stat A rx_packets)" 0
+check_eq "relay: B sent nothing back to R" "$(topo_stat B tx_packets)" 0
+check_eq "relay: C sent nothing back to R" "$(topo_stat C tx_packets)" 0
+check_eq "relay: no loop drops at A" "$(topo_drops A loop)" 0
 
 # Datagrams over the WAN MTU: A's copies leave in outer fragments, R's
 # stack reassembles them, R relays the whole datagram (a copy to one next
@@ -54,22 +54,22 @@ BIG=10
 for s in B C; do recv_start $s $G; done
 send A $G $BIG --size 1460 --first 1000
 sleep 1
-topo_eq "relay: big datagrams reach B once each" "$(recv_stop B)" "$BIG $BIG"
-topo_eq "relay: big datagrams reach C once each" "$(recv_stop C)" "$BIG $BIG"
-topo_eq "relay: R relayed the big ones" "$(topo_stat D relayed)" \
+check_eq "relay: big datagrams reach B once each" "$(recv_stop B)" "$BIG $BIG"
+check_eq "relay: big datagrams reach C once each" "$(recv_stop C)" "$BIG $BIG"
+check_eq "relay: R relayed the big ones" "$(topo_stat D relayed)" \
 	$((2 * N + 2 * BIG))
 
 # fq on R's WAN while a socket asks for receive timestamps: the datagram
 # R relays itself must not keep its receive time, which fq would read as
 # a departure time decades ahead and drop.
-topo_check "relay: a socket asks for timestamps" topo_timestamps_on hD
+check "relay: a socket asks for timestamps" topo_timestamps_on hD
 topo_fq eD wan0
 for s in B C; do recv_start $s $G; done
 send A $G $N --first 4000
 sleep 1
-topo_eq "relay: fq on R's WAN: B receives each packet" "$(recv_stop B)" "$N $N"
-topo_eq "relay: fq on R's WAN: C receives each packet" "$(recv_stop C)" "$N $N"
-topo_eq "relay: fq on R's WAN: no horizon drops" \
+check_eq "relay: fq on R's WAN: B receives each packet" "$(recv_stop B)" "$N $N"
+check_eq "relay: fq on R's WAN: C receives each packet" "$(recv_stop C)" "$N $N"
+check_eq "relay: fq on R's WAN: no horizon drops" \
 	"$(topo_fq_horizon_drops eD wan0)" 0
 tc -n eD qdisc del dev wan0 root
 kill "$TOPO_TS_PID" 2>/dev/null
@@ -79,23 +79,23 @@ ivt D route replace vpn 1 group $G origin 1 deliver-local via 2,3
 for s in B C D; do recv_start $s $G; done
 send A $G $N --first 2000
 sleep 1
-topo_eq "relay: delivering R: B receives each packet once" "$(recv_stop B)" \
+check_eq "relay: delivering R: B receives each packet once" "$(recv_stop B)" \
 	"$N $N"
-topo_eq "relay: delivering R: C receives each packet once" "$(recv_stop C)" \
+check_eq "relay: delivering R: C receives each packet once" "$(recv_stop C)" \
 	"$N $N"
-topo_eq "relay: delivering R: R's LAN receives each packet once" \
+check_eq "relay: delivering R: R's LAN receives each packet once" \
 	"$(recv_stop D)" "$N $N"
 RELAYED=$((6 * N + 2 * BIG))
-topo_eq "relay: delivering R: relayed" "$(topo_stat D relayed)" $RELAYED
+check_eq "relay: delivering R: relayed" "$(topo_stat D relayed)" $RELAYED
 
 # Hop count: A allows no relay at all, R drops every copy.
 ivt A config set hop-limit 1
 for s in B C; do recv_start $s $G; done
 send A $G $N
 sleep 1
-topo_eq "relay: hop limit 1, B gets nothing" "$(recv_stop B)" "0 0"
-topo_eq "relay: hop limit 1, C gets nothing" "$(recv_stop C)" "0 0"
-topo_eq "relay: hop limit 1, R counts hop drops" "$(topo_drops D hops)" $N
-topo_eq "relay: hop limit 1, R relayed no more" "$(topo_stat D relayed)" \
+check_eq "relay: hop limit 1, B gets nothing" "$(recv_stop B)" "0 0"
+check_eq "relay: hop limit 1, C gets nothing" "$(recv_stop C)" "0 0"
+check_eq "relay: hop limit 1, R counts hop drops" "$(topo_drops D hops)" $N
+check_eq "relay: hop limit 1, R relayed no more" "$(topo_stat D relayed)" \
 	$RELAYED
 exit 0

@@ -10,7 +10,7 @@
 #     \        |         |        /        route at A: ff0e::1:1 via B, C
 #      +------ wan (router) -----+
 set -u
-. "$IVGMP_TOP/tests/vm/lib.sh" 2>/dev/null || true
+. "$IVGMP_TOP/tests/vm/lib.sh"
 . "$IVGMP_TOP/tests/vm/topo.sh"
 trap topo_cleanup EXIT
 N=40
@@ -31,27 +31,27 @@ done
 for s in B C D; do recv_start $s $G6; done
 send A $G6 $N
 sleep 1
-topo_eq "ipv6: B receives each packet once" "$(recv_stop B)" "$N $N"
-topo_eq "ipv6: C receives each packet once" "$(recv_stop C)" "$N $N"
-topo_eq "ipv6: D (not in the route) receives nothing" "$(recv_stop D)" "0 0"
-topo_eq "ipv6: next hop B tx_packets" "$(topo_nh A $G6 1 2 tx_packets)" $N
+check_eq "ipv6: B receives each packet once" "$(recv_stop B)" "$N $N"
+check_eq "ipv6: C receives each packet once" "$(recv_stop C)" "$N $N"
+check_eq "ipv6: D (not in the route) receives nothing" "$(recv_stop D)" "0 0"
+check_eq "ipv6: next hop B tx_packets" "$(topo_nh A $G6 1 2 tx_packets)" $N
 # Inner bytes: 40 IPv6 + 8 UDP + 64 payload.
-topo_eq "ipv6: next hop B tx_bytes" "$(topo_nh A $G6 1 2 tx_bytes)" $((N * 112))
-topo_eq "ipv6: B delivered" "$(topo_stat B delivered)" $N
+check_eq "ipv6: next hop B tx_bytes" "$(topo_nh A $G6 1 2 tx_bytes)" $((N * 112))
+check_eq "ipv6: B delivered" "$(topo_stat B delivered)" $N
 
 # A GSO sender (UDP_SEGMENT over IPv6): each datagram once at B.
 recv_start B $G6 B-gso
 send A $G6 40 --segments 8 --size 300 --first 1000
 sleep 1
-topo_eq "ipv6: GSO datagrams arrive once each" "$(recv_stop B-gso)" "40 40"
-topo_eq "ipv6: GSO: no xmit drops at A" "$(topo_drops A xmit)" 0
+check_eq "ipv6: GSO datagrams arrive once each" "$(recv_stop B-gso)" "40 40"
+check_eq "ipv6: GSO: no xmit drops at A" "$(topo_drops A xmit)" 0
 
 # IPv4 inner over the IPv6 WAN.
 for s in B C; do recv_start $s $G4 "$s-4"; done
 send A $G4 $N
 sleep 1
-topo_eq "ipv6: IPv4 group over IPv6 WAN at B" "$(recv_stop B-4)" "$N $N"
-topo_eq "ipv6: IPv4 group over IPv6 WAN at C" "$(recv_stop C-4)" "$N $N"
+check_eq "ipv6: IPv4 group over IPv6 WAN at B" "$(recv_stop B-4)" "$N $N"
+check_eq "ipv6: IPv4 group over IPv6 WAN at C" "$(recv_stop C-4)" "$N $N"
 
 # IPv6 inner over an IPv4 WAN: site 2 moves to its IPv4 address.
 ivt A site replace 2 addr "$(topo_wan4 B)"
@@ -59,6 +59,6 @@ ivt B site replace 1 addr "$(topo_wan4 A)"
 recv_start B $G6 B-6o4
 send A $G6 $N
 sleep 1
-topo_eq "ipv6: IPv6 group over IPv4 WAN" "$(recv_stop B-6o4)" "$N $N"
-topo_eq "ipv6: no unknown-site drops at B" "$(topo_drops B unknown-site)" 0
+check_eq "ipv6: IPv6 group over IPv4 WAN" "$(recv_stop B-6o4)" "$N $N"
+check_eq "ipv6: no unknown-site drops at B" "$(topo_drops B unknown-site)" 0
 exit 0

@@ -16,7 +16,7 @@
 #     \        |         |        /        route at A: 239.3.3.3, ff0e::3:3
 #      +-- wan (router, tcpdump) +         via B, C
 set -u
-. "$IVGMP_TOP/tests/vm/lib.sh" 2>/dev/null || true
+. "$IVGMP_TOP/tests/vm/lib.sh"
 . "$IVGMP_TOP/tests/vm/topo.sh"
 . "$IVGMP_TOP/tests/vm/ipsec.sh"
 ipsec_scenario 4 ipsec

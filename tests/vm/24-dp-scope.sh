@@ -10,7 +10,7 @@
 #     \        |                              B: (G, origin B) via A
 #      +------ wan (router)       sites C and D idle
 set -u
-. "$IVGMP_TOP/tests/vm/lib.sh" 2>/dev/null || true
+. "$IVGMP_TOP/tests/vm/lib.sh"
 . "$IVGMP_TOP/tests/vm/topo.sh"
 trap topo_cleanup EXIT
 N=30
@@ -27,12 +27,12 @@ ivt B route add vpn 1 group $G origin 2 via 1
 recv_start B $G B-ttl1
 send A $G $N --ttl 1
 sleep 1
-topo_eq "scope: TTL 1 not forwarded" "$(recv_stop B-ttl1)" "0 0"
-topo_eq "scope: TTL 1 no copies" "$(topo_stat A tx_packets)" 0
+check_eq "scope: TTL 1 not forwarded" "$(recv_stop B-ttl1)" "0 0"
+check_eq "scope: TTL 1 no copies" "$(topo_stat A tx_packets)" 0
 recv_start B $G B-ttl2
 send A $G $N --ttl 2
 sleep 1
-topo_eq "scope: TTL 2 forwarded" "$(recv_stop B-ttl2)" "$N $N"
+check_eq "scope: TTL 2 forwarded" "$(recv_stop B-ttl2)" "$N $N"
 
 # Groups without a route raise NEW_SOURCE, link-local ones do not, nor do
 # packets with TTL 1: the hook ignored them before the table lookup.
@@ -50,12 +50,12 @@ sleep 1
 kill $mon
 events=$(tr -d ' \n' <"$TOPO_OUT/monitor")
 has() { case $events in *"\"group\":\"$1\""*) return 0 ;; esac; return 1; }
-topo_check "scope: NEW_SOURCE for 239.4.4.5" has 239.4.4.5
-topo_check "scope: NEW_SOURCE for ff05::100" has ff05::100
-topo_check "scope: no NEW_SOURCE for 224.0.0.100" eval '! has 224.0.0.100'
-topo_check "scope: no NEW_SOURCE for ff02::1:100" eval '! has ff02::1:100'
-topo_check "scope: no NEW_SOURCE for TTL 1" eval '! has 239.4.4.6'
-topo_eq "scope: still only the TTL 2 copies sent" "$(topo_stat A tx_packets)" $N
+check "scope: NEW_SOURCE for 239.4.4.5" has 239.4.4.5
+check "scope: NEW_SOURCE for ff05::100" has ff05::100
+check "scope: no NEW_SOURCE for 224.0.0.100" eval '! has 224.0.0.100'
+check "scope: no NEW_SOURCE for ff02::1:100" eval '! has ff02::1:100'
+check "scope: no NEW_SOURCE for TTL 1" eval '! has 239.4.4.6'
+check_eq "scope: still only the TTL 2 copies sent" "$(topo_stat A tx_packets)" $N
 
 # A LAN host at B sends every delivered packet back: B must not send it
 # out again, although its route for (G, origin B) points at A.
@@ -73,10 +73,10 @@ sleep 1
 kill -TERM $echo_pid
 wait $echo_pid
 rx_after=$(ip netns exec eB cat /sys/class/net/lan0/statistics/rx_packets)
-topo_eq "scope: the LAN host echoed every delivered packet" \
+check_eq "scope: the LAN host echoed every delivered packet" \
 	"$(cat "$TOPO_OUT/echoed")" $N
-topo_check "scope: B's LAN interface got the echoes" \
+check "scope: B's LAN interface got the echoes" \
 	[ $((rx_after - rx_before)) -ge $N ]
-topo_eq "scope: B sent nothing back out" "$(topo_stat B tx_packets)" 0
-topo_eq "scope: A received nothing back" "$(topo_stat A rx_packets)" 0
+check_eq "scope: B sent nothing back out" "$(topo_stat B tx_packets)" 0
+check_eq "scope: A received nothing back" "$(topo_stat A rx_packets)" 0
 exit 0

@@ -12,7 +12,7 @@
 #     \          |         |
 #      +------ wan (router) ---+     D idle
 set -u
-. "$IVGMP_TOP/tests/vm/lib.sh" 2>/dev/null || true
+. "$IVGMP_TOP/tests/vm/lib.sh"
 . "$IVGMP_TOP/tests/vm/topo.sh"
 trap topo_cleanup EXIT
 G=239.5.5.5
@@ -42,27 +42,27 @@ for n in $(seq 60); do
 	[ "${sent:-0}" -gt 100 ] && break
 	sleep 0.5
 done
-topo_check "unload: traffic flows ($sent copies)" [ "${sent:-0}" -gt 100 ]
+check "unload: traffic flows ($sent copies)" [ "${sent:-0}" -gt 100 ]
 
 ip netns del eB
 pass "unload: edge namespace deleted while traffic flows"
 sleep 1
-topo_check "unload: still forwarding to C" \
+check "unload: still forwarding to C" \
 	[ "$(topo_stat C delivered)" -gt 0 ]
-topo_check "unload: rmmod while traffic flows" rmmod ivgmp
-topo_check "unload: module gone" eval '! lsmod | grep -q "^ivgmp "'
-topo_check "unload: insmod again" insmod "$IVGMP_KO"
+check "unload: rmmod while traffic flows" rmmod ivgmp
+check "unload: module gone" eval '! lsmod | grep -q "^ivgmp "'
+check "unload: insmod again" insmod "$IVGMP_KO"
 ivt A config set site-id 1 lan lan0:1 >/dev/null
 ivt A site add 3 addr "$(topo_wan4 C)" >/dev/null
 ivt A route add vpn 1 group $G origin 1 via 3 >/dev/null
 sleep 1
-topo_check "unload: forwarding again after reload" \
+check "unload: forwarding again after reload" \
 	[ "$(topo_stat A tx_packets)" -gt 0 ]
 kill $flood 2>/dev/null
 wait $flood 2>/dev/null
 recv_stop C >/dev/null
 topo_cleanup
-topo_check "unload: rmmod after namespaces are gone" rmmod ivgmp
+check "unload: rmmod after namespaces are gone" rmmod ivgmp
 
 if [ -n "$before" ]; then
 	# Namespaces are freed by a workqueue: give it time. One object stays
@@ -73,7 +73,7 @@ if [ -n "$before" ]; then
 		[ "$(netns_objs)" -le $((before + 1)) ] && break
 		sleep 0.5
 	done
-	topo_check "unload: no network namespace leaked ($(netns_objs) vs $before)" \
+	check "unload: no network namespace leaked ($(netns_objs) vs $before)" \
 		[ "$(netns_objs)" -le $((before + 1)) ]
 else
 	echo "SKIP: unload: no net_namespace slab to count"

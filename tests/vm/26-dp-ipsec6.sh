@@ -16,7 +16,7 @@
 #      +-- wan (router, tcpdump) +         ff0e::3:3, 239.3.3.3 via B, C
 #          fd10:0:i::1
 set -u
-. "$IVGMP_TOP/tests/vm/lib.sh" 2>/dev/null || true
+. "$IVGMP_TOP/tests/vm/lib.sh"
 . "$IVGMP_TOP/tests/vm/topo.sh"
 . "$IVGMP_TOP/tests/vm/ipsec.sh"
 ipsec_scenario 6 ipsec6

@@ -11,12 +11,13 @@
 #     \ 172.16.1.2    | 172.16.2.2    / 172.16.3.2
 #      +------------ wan -----------+                    WAN router (tcpdump)
 set -u
-. "$IVGMP_TOP/tests/vm/lib.sh" 2>/dev/null || true
+. "$IVGMP_TOP/tests/vm/lib.sh"
 TOPO_SITES="A B C"
 . "$IVGMP_TOP/tests/vm/topo.sh"
 cleanup() {
 	[ -n "${TCPDUMP:-}" ] && kill "$TCPDUMP" 2>/dev/null
 	topo_cleanup
+	lib_cleanup
 }
 trap cleanup EXIT
 N=${1:-20}
@@ -72,8 +73,8 @@ ivt A stats
 say "counters: site B"
 ivt B stats
 
-topo_eq "demo: hB received every packet once" "$b" "$N $N"
-topo_eq "demo: hC received every packet once" "$c" "$N $N"
-topo_check "demo: ESP on the WAN" [ "$esp" -gt 0 ]
-topo_eq "demo: nothing in clear on the WAN" "$clear" 0
+check_eq "demo: hB received every packet once" "$b" "$N $N"
+check_eq "demo: hC received every packet once" "$c" "$N $N"
+check "demo: ESP on the WAN" [ "$esp" -gt 0 ]
+check_eq "demo: nothing in clear on the WAN" "$clear" 0
 exit 0

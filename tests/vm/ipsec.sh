@@ -36,8 +36,8 @@ ipsec_cleanup() {
 	local rc=$?
 	[ -n "$IPSEC_TCPDUMP" ] && kill "$IPSEC_TCPDUMP" 2>/dev/null
 	topo_cleanup
-	declare -F lib_cleanup >/dev/null && lib_cleanup
-	[ "$rc" -ne 0 ] || rc=${FAILED:-${TOPO_FAILED:-0}}
+	lib_cleanup
+	[ "$rc" -ne 0 ] || rc=$FAILED
 	exit "$rc"
 }
 
@@ -97,20 +97,20 @@ ipsec_pmtu() {
 	recv_start C $G C-pmtu
 	send A $G $BIG --size 1400 --first 3000
 	sleep 1
-	topo_eq "$T: C behind a 1280-byte link receives every big copy" \
+	check_eq "$T: C behind a 1280-byte link receives every big copy" \
 		"$(recv_stop C-pmtu)" "$BIG $BIG"
 	ipsec_capture_stop
 	if [ "$fam" = 6 ]; then
 		esp=$(ipsec_count "$pcap" "ip6 protochain 50")
 		over=$(ipsec_count "$pcap" "ip6 and ip6[4:2] > 1240")
-		topo_check "$T: A learnt the path MTU to C" ipsec_pmtu_learnt
+		check "$T: A learnt the path MTU to C" ipsec_pmtu_learnt
 	else
 		esp=$(ipsec_count "$pcap" "ip proto 50")
 		over=$(ipsec_count "$pcap" "ip and ip[2:2] > 1280")
 	fi
-	topo_check "$T: big copies to C in fragments ($esp ESP packets)" \
+	check "$T: big copies to C in fragments ($esp ESP packets)" \
 		[ "$esp" -ge $((2 * BIG)) ]
-	topo_eq "$T: nothing over 1280 bytes on C's link" "$over" 0
+	check_eq "$T: nothing over 1280 bytes on C's link" "$over" 0
 	ip -n wan link set wC mtu 1500
 	ip -n eC link set wan0 mtu 1500
 }
@@ -150,7 +150,7 @@ ipsec_scenario() {
 	# route to each site); B, requiring IPsec, drops them.
 	send A $G6 $W
 	sleep 1
-	topo_eq "$T: clear copies before the SAs dropped as not-ipsec at B" \
+	check_eq "$T: clear copies before the SAs dropped as not-ipsec at B" \
 		"$(topo_drops B not-ipsec)" $W
 
 	topo_esp "$fam" || { fail "$T: xfrm states and policies"; exit 1; }
@@ -172,20 +172,20 @@ ipsec_scenario() {
 	for g in $G4 $G6; do
 		f=4
 		case $g in *:*) f=6 ;; esac
-		topo_eq "$T: IPv$f group: B receives each packet once" \
+		check_eq "$T: IPv$f group: B receives each packet once" \
 			"$(recv_stop B$f)" "$((N + BIG)) $((N + BIG))"
-		topo_eq "$T: IPv$f group: C receives each packet once" \
+		check_eq "$T: IPv$f group: C receives each packet once" \
 			"$(recv_stop C$f)" "$((N + BIG)) $((N + BIG))"
-		topo_eq "$T: IPv$f group: D (not in the route) receives nothing" \
+		check_eq "$T: IPv$f group: D (not in the route) receives nothing" \
 			"$(recv_stop D$f)" "0 0"
 		# The warm-up copies count too: they were sent.
 		w=0
 		[ "$g" = "$G6" ] && w=$W
-		topo_eq "$T: IPv$f group: next hop B tx_packets" \
+		check_eq "$T: IPv$f group: next hop B tx_packets" \
 			"$(topo_nh A "$g" 1 2 tx_packets)" $((N + BIG + w))
 	done
-	topo_eq "$T: B delivered" "$(topo_stat B delivered)" $((2 * (N + BIG)))
-	topo_eq "$T: no not-ipsec drops at B once the SAs are in" \
+	check_eq "$T: B delivered" "$(topo_stat B delivered)" $((2 * (N + BIG)))
+	check_eq "$T: no not-ipsec drops at B once the SAs are in" \
 		"$(topo_drops B not-ipsec)" $W
 	ipsec_capture_stop
 
@@ -196,10 +196,10 @@ ipsec_scenario() {
 	# Two groups, two copies each (to B and C), each crossing two WAN
 	# links (edge to router, router to edge), the big ones as two
 	# fragments: exactly that many, so a duplicate shows too.
-	topo_eq "$T: ESP on the WAN, each copy once" "$esp" $((8 * (N + 2 * BIG)))
-	topo_eq "$T: no tunnel datagram in clear on the WAN" "$clear" 0
-	topo_eq "$T: nothing but ESP, ARP and ICMP on the WAN" "$other" 0
-	topo_eq "$T: big copies as two outer fragments of ESP" "$frags" \
+	check_eq "$T: ESP on the WAN, each copy once" "$esp" $((8 * (N + 2 * BIG)))
+	check_eq "$T: no tunnel datagram in clear on the WAN" "$clear" 0
+	check_eq "$T: nothing but ESP, ARP and ICMP on the WAN" "$other" 0
+	check_eq "$T: big copies as two outer fragments of ESP" "$frags" \
 		$((16 * BIG))
 
 	ipsec_pmtu "$fam" "$T"
@@ -220,15 +220,15 @@ ipsec_scenario() {
 			"$("$wan" B)" "$TOPO_PORT" 10 --group "$g"
 	done
 	sleep 1
-	topo_eq "$T: spoofed IPv4 group never reaches B's LAN" \
+	check_eq "$T: spoofed IPv4 group never reaches B's LAN" \
 		"$(recv_stop B-spoof4)" "0 0"
-	topo_eq "$T: spoofed IPv6 group never reaches B's LAN" \
+	check_eq "$T: spoofed IPv6 group never reaches B's LAN" \
 		"$(recv_stop B-spoof6)" "0 0"
-	topo_eq "$T: spoofed from a non-site counted as not-ipsec" \
+	check_eq "$T: spoofed from a non-site counted as not-ipsec" \
 		"$(topo_drops B not-ipsec)" $((W + 20))
-	topo_check "$T: spoofed from site A rejected by the inbound policy" \
+	check "$T: spoofed from site A rejected by the inbound policy" \
 		[ $(($(ipsec_mismatch B) - mm0)) -ge 20 ]
-	topo_eq "$T: spoofed datagrams not delivered" \
+	check_eq "$T: spoofed datagrams not delivered" \
 		"$(topo_stat B delivered)" "$d0"
 
 	# Control: the same spoofed datagrams are delivered once B stops
@@ -242,9 +242,9 @@ ipsec_scenario() {
 			"$("$wan" B)" "$TOPO_PORT" 10 --group "$g"
 	done
 	sleep 1
-	topo_eq "$T: control: spoofed IPv4 group delivered without IPsec" \
+	check_eq "$T: control: spoofed IPv4 group delivered without IPsec" \
 		"$(recv_stop B-clear4)" "10 1"
-	topo_eq "$T: control: spoofed IPv6 group delivered without IPsec" \
+	check_eq "$T: control: spoofed IPv6 group delivered without IPsec" \
 		"$(recv_stop B-clear6)" "10 1"
 
 	# Control: without A's policies its copies leave in clear, and the
@@ -255,13 +255,13 @@ ipsec_scenario() {
 	recv_start B $G6 B-nopolicy
 	send A $G6 $N
 	sleep 1
-	topo_eq "$T: control: B receives copies sent without ESP" \
+	check_eq "$T: control: B receives copies sent without ESP" \
 		"$(recv_stop B-nopolicy)" "$N $N"
 	ipsec_capture_stop
 	clear=$(ipsec_count "$pcap" "udp port $TOPO_PORT")
 	nonesp=$(ipsec_count "$pcap" "$other_f")
-	topo_check "$T: control: the capture sees the tunnel port in clear ($clear)" \
+	check "$T: control: the capture sees the tunnel port in clear ($clear)" \
 		[ "$clear" -ge $((2 * N)) ]
-	topo_check "$T: control: and counts it as not ESP ($nonesp)" \
+	check "$T: control: and counts it as not ESP ($nonesp)" \
 		[ "$nonesp" -ge $((2 * N)) ]
 }

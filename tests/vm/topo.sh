@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash
 # Four-site topology for the data path scenarios (tests/vm/2x-*.sh), sourced
-# after tests/vm/lib.sh. Every site X in A B C D (number i = 1..4) is:
+# after tests/vm/lib.sh, whose check helpers (check, check_eq) it uses.
+# Every site X in A B C D (number i = 1..4) is:
 #
 #   hX (LAN host)           eth0 10.0.i.2/24      fd00:0:i::2/64
 #    |  veth
@@ -21,26 +22,6 @@ MCAST=${MCAST:-$IVGMP_TOP/tests/vm/mcast.py}
 PY=/usr/bin/python3
 TOPO_OUT=${IVGMP_OUT:-/tmp}/topo
 mkdir -p "$TOPO_OUT"
-
-# Fallbacks when run without lib.sh (e.g. by hand); lib.sh's win.
-declare -F pass >/dev/null || pass() { echo "PASS: $*"; }
-declare -F fail >/dev/null || fail() { echo "FAIL: $*"; TOPO_FAILED=1; }
-
-# check NAME CMD...: PASS if CMD succeeds.
-topo_check() {
-	local name=$1
-	shift
-	if "$@"; then pass "$name"; else fail "$name"; fi
-}
-
-# check_eq NAME GOT WANT
-topo_eq() {
-	if [ "$2" = "$3" ]; then
-		pass "$1"
-	else
-		fail "$1 (got '$2', want '$3')"
-	fi
-}
 
 topo_num() {
 	case $1 in A) echo 1 ;; B) echo 2 ;; C) echo 3 ;; D) echo 4 ;; esac
