@@ -7,6 +7,8 @@ KDIR     ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
               /usr/src/linux-headers-$(KVER))
 USERDIRS := lib tools agent vnoc
 DEPS     := tools/testing/install-deps.sh
+# tools/testing/kbuild.sh adds C=1 (sparse)
+IVGMP_KFLAGS ?= W=1
 
 .PHONY: all modules userspace install clean deps check unit kunit vmcheck demo bench \
         $(USERDIRS)
@@ -14,7 +16,7 @@ DEPS     := tools/testing/install-deps.sh
 all: modules userspace
 
 modules:
-	$(MAKE) -C $(KDIR) M=$(TOP) W=1 modules
+	$(MAKE) -C $(KDIR) M=$(TOP) $(IVGMP_KFLAGS) modules
 
 userspace: $(USERDIRS)
 

@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 # The whole test suite, as `make check` and CI run it:
 #
-#   tools/testing/check.sh [unit|kunit|vm|host|all]...     (default: all)
+#   tools/testing/check.sh [kbuild|unit|kunit|vm|host|all]...   (default: all)
 #
 # Builds everything (make all), then runs the chosen layers in this order:
+#   kbuild tools/testing/kbuild.sh: kmod/ built with W=1 and sparse (C=1)
+#          without a warning, checkpatch --strict clean
 #   unit   `make -C D check-unit` for each of lib tools agent vnoc with a Makefile
 #   kunit  tools/testing/kunit/run.sh (kmod/*_test.c under UML)
 #   vm     every tests/vm/[0-9]*.sh through tools/testing/vm/run.sh, one by one
@@ -27,11 +29,11 @@ layers=("$@")
 [ ${#layers[@]} -gt 0 ] || layers=(all)
 for l in "${layers[@]}"; do
 	case $l in
-	unit|kunit|vm|host|all) ;;
-	*) echo "usage: $0 [unit|kunit|vm|host|all]..." >&2; exit 2 ;;
+	kbuild|unit|kunit|vm|host|all) ;;
+	*) echo "usage: $0 [kbuild|unit|kunit|vm|host|all]..." >&2; exit 2 ;;
 	esac
 done
-[[ " ${layers[*]} " == *" all "* ]] && layers=(unit kunit vm host)
+[[ " ${layers[*]} " == *" all "* ]] && layers=(kbuild unit kunit vm host)
 
 logdir=$CACHE/logs
 if ! mkdir -p "$logdir" 2>/dev/null || ! [ -w "$logdir" ]; then
@@ -85,6 +87,9 @@ step() {
 plan=()		# "layer<TAB>name<TAB>what" per step
 for layer in "${layers[@]}"; do
 	case $layer in
+	kbuild)
+		step kbuild bash tools/testing/kbuild.sh
+		;;
 	unit)
 		for d in lib tools agent vnoc; do
 			[ -f "$d/Makefile" ] && plan+=("unit	unit/$d	$d")

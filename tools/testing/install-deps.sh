@@ -11,7 +11,7 @@ PKGS=(
 	build-essential bc bison flex libelf-dev kmod cpio xz-utils zstd rsync
 	linux-headers-amd64 linux-source-6.1 sparse dkms
 	qemu-system-x86 busybox-static
-	libmnl-dev libnl-3-dev libnl-genl-3-dev libnl-route-3-dev libnl-xfrm-3-dev
+	libmnl-dev
 	gsoap libgsoap-dev libssl-dev openssl libsqlite3-dev sqlite3
 	libcmocka-dev pkg-config clang
 	iproute2 tcpdump iputils-ping socat ethtool procps psmisc jq
