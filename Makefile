@@ -5,12 +5,12 @@ KVER     ?= $(shell dpkg-query -W -f='$${Depends}' linux-headers-amd64 2>/dev/nu
               sed -n 's/.*linux-headers-\([0-9][^ ,]*-amd64\).*/\1/p')
 KDIR     ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
               /usr/src/linux-headers-$(KVER))
-USERDIRS := lib tools agent vnoc
+USERDIRS := lib tools agent vnoc Documentation/man
 DEPS     := tools/testing/install-deps.sh
 # tools/testing/kbuild.sh adds C=1 (sparse)
 IVGMP_KFLAGS ?= W=1
 
-.PHONY: all modules userspace install clean deps check unit kunit vmcheck demo bench \
+.PHONY: all modules userspace install install-modules install-userspace clean deps check unit kunit vmcheck demo bench \
         $(USERDIRS)
 
 all: modules userspace
@@ -25,8 +25,14 @@ $(USERDIRS):
 
 tools agent vnoc: lib
 
-install: all
+install: install-modules install-userspace
+
+install-modules: modules
 	$(MAKE) -C $(KDIR) M=$(TOP) modules_install
+
+# Programs, units, example configuration and manual pages (PREFIX, DESTDIR
+# as usual; the Debian packages use this with PREFIX=/usr).
+install-userspace: userspace
 	for d in $(USERDIRS); do [ ! -f $$d/Makefile ] || $(MAKE) -C $$d install || exit 1; done
 
 deps:

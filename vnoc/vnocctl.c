@@ -26,7 +26,7 @@ static const char usage_text[] =
 "  -C, --cert FILE      our certificate (PEM)\n"
 "  -K, --key FILE       its private key\n"
 "  -A, --ca FILE        CA of the VNOC's certificate\n"
-"  -t, --timeout SECS   connect, send and receive timeout\n"
+"  -t, --timeout SECS   send and receive timeout (default 30)\n"
 "Defaults come from IVGMP_VNOC_URL, IVGMP_VNOC_CERT, IVGMP_VNOC_KEY,\n"
 "IVGMP_VNOC_CA.  Commands (admin certificate):\n"
 "  site add ID NAME ADDRESS PORT [KEY]      site update ID NAME ADDRESS PORT [KEY]\n"

@@ -132,7 +132,6 @@ if [ "$(id -u)" != 0 ] || ! unshare -n true 2>/dev/null; then
 else
 	# pidfile_is NAME FILE PID: FILE appears and holds PID
 	pidfile_is() {
-
 		for _ in $(seq 100); do
 			[ -s "$2" ] && break
 			sleep 0.05
