@@ -88,7 +88,7 @@ plan=()		# "layer<TAB>name<TAB>what" per step
 for layer in "${layers[@]}"; do
 	case $layer in
 	kbuild)
-		step kbuild bash tools/testing/kbuild.sh
+		plan+=("kbuild	kbuild	-")
 		;;
 	unit)
 		for d in lib tools agent vnoc; do
@@ -134,6 +134,7 @@ for p in "${plan[@]}"; do
 	progress="[$i/${#plan[@]}, $layer ${done_in[$layer]}/${in_layer[$layer]};"
 	progress+=" so far $npass passed, $nfail failed]"
 	case $layer in
+	kbuild)	step "$name" bash tools/testing/kbuild.sh ;;
 	unit)	step "$name" make -s -C "$TOP/$what" check-unit ;;
 	kunit)	step "$name" bash tools/testing/kunit/run.sh ;;
 	vm)	step "$name" bash tools/testing/vm/run.sh "$what" ;;
