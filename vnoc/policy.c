@@ -63,6 +63,12 @@ bool vnoc_addr_is_multicast(const struct vnoc_addr *a)
 	return addr_is_multicast(&ia);
 }
 
+bool vnoc_prefix_is_multicast(const struct vnoc_addr *a, unsigned plen)
+{
+	return vnoc_addr_is_multicast(a) &&
+	       plen >= (a->family == AF_INET ? 4U : 8U);
+}
+
 int vnoc_addr_cmp(const struct vnoc_addr *a, const struct vnoc_addr *b)
 {
 	if (a->family != b->family)

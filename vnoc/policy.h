@@ -21,6 +21,8 @@ int vnoc_addr_parse(const char *s, struct vnoc_addr *a);
 int vnoc_prefix_parse(const char *s, struct vnoc_addr *a, unsigned *plen);
 const char *vnoc_addr_str(const struct vnoc_addr *a, char *buf, size_t len);
 bool vnoc_addr_is_multicast(const struct vnoc_addr *a);
+/* Every address of the prefix is multicast (224.0.0.0/4, ff00::/8). */
+bool vnoc_prefix_is_multicast(const struct vnoc_addr *a, unsigned plen);
 int vnoc_addr_cmp(const struct vnoc_addr *a, const struct vnoc_addr *b);
 bool vnoc_prefix_contains(const struct vnoc_addr *prefix, unsigned plen,
 			  const struct vnoc_addr *a);

@@ -26,6 +26,7 @@
 #include "soapH.h"
 #include "dblock.h"
 #include "log.h"
+#include "request.h"
 #include "server.h"
 
 /* After drain-timeout, requests still running get their sockets shut down;
@@ -147,31 +148,40 @@ static int http_get(struct soap *soap)
  * identifies nobody: a prefix of it, or either CN, could name the admin or
  * another site.
  */
-static void peer_cn(struct soap *soap, char *cn, size_t len)
+static void peer_cn(struct soap *soap, struct vnoc_conn *c)
 {
 	unsigned char *utf8 = NULL;
+	size_t len = sizeof(c->cn);
+	char *cn = c->cn;
 	X509_NAME *name;
 	X509 *cert;
 	int i, n;
 
 	cn[0] = '\0';
+	c->nocn = "no client certificate (plain HTTP)";
 	if (!soap->ssl)
 		return;
+	c->nocn = "no client certificate";
 	/* The handshake already verified the chain against our CA. */
 	cert = SSL_get1_peer_certificate(soap->ssl);
 	if (!cert)
 		return;
+	c->nocn = "the client certificate did not verify";
 	if (SSL_get_verify_result(soap->ssl) != X509_V_OK)
 		goto out;
 	name = X509_get_subject_name(cert);
+	c->nocn = "the client certificate's subject has no CN";
 	i = X509_NAME_get_index_by_NID(name, NID_commonName, -1);
 	if (i < 0)
 		goto out;
 	if (X509_NAME_get_index_by_NID(name, NID_commonName, i) >= 0) {
 		log_warnx("certificate from %s has more than one CN: refused",
 			  soap->host);
+		c->nocn = "the client certificate's subject has more than "
+			  "one CN";
 		goto out;
 	}
+	c->nocn = "the client certificate's CN is not a UTF-8 string";
 	n = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(
 					X509_NAME_get_entry(name, i)));
 	if (n < 0)
@@ -179,8 +189,11 @@ static void peer_cn(struct soap *soap, char *cn, size_t len)
 	if ((size_t)n >= len || strlen((char *)utf8) != (size_t)n) {
 		log_warnx("certificate from %s: CN with a NUL byte or longer "
 			  "than %zu bytes: refused", soap->host, len - 1);
+		c->nocn = "the client certificate's CN has a NUL byte or is "
+			  "over 255 bytes";
 		goto out;
 	}
+	c->nocn = NULL;
 	memcpy(cn, utf8, (size_t)n + 1);
 out:
 	OPENSSL_free(utf8);
@@ -220,95 +233,6 @@ static bool wait_request(struct soap *soap, struct vnoc_server *srv)
 		if (rc > 0)
 			return !(pfd[0].revents & (POLLERR | POLLNVAL));
 	}
-}
-
-/*
- * Refuses a request whose declared length is over the limit before reading
- * it (gSOAP would otherwise only stop once the limit is crossed).
- */
-static int (*http_parse_header)(struct soap *, const char *, const char *);
-
-static int parse_header(struct soap *soap, const char *key, const char *val)
-{
-	int err = http_parse_header(soap, key, val);
-	struct vnoc_conn *c = soap->user;
-
-	if (!err && soap->length > c->srv->cfg->max_message) {
-		soap_sender_fault(soap, "message larger than max-message", NULL);
-		return 413;
-	}
-	return err;
-}
-
-/*
- * After a fault for a request we stopped reading (too large, too deep),
- * read and drop what the client still sends, for a bounded time, so that
- * closing the socket does not reset the connection and destroy the fault
- * before the client reads it.
- */
-static void drain_input(struct soap *soap)
-{
-	time_t end = time(NULL) + 2;
-	size_t total = 0;
-	char buf[16384];
-
-	while (time(NULL) < end && total < (64U << 20)) {
-		struct pollfd pfd = { .fd = soap->socket, .events = POLLIN };
-		int n;
-
-		if (!(soap->ssl && SSL_pending(soap->ssl)) &&
-		    poll(&pfd, 1, 200) <= 0)
-			continue;
-		if (soap->ssl)
-			n = SSL_read(soap->ssl, buf, sizeof(buf));
-		else
-			n = (int)recv(soap->socket, buf, sizeof(buf), 0);
-		if (n <= 0)
-			break;
-		total += (size_t)n;
-	}
-}
-
-/*
- * Counts the bytes of each request: gSOAP's own recv_maxlength check ends a
- * chunked request with a silent EOF, so the limit is enforced here, where
- * it can be answered with a fault.
- */
-static size_t (*sock_recv)(struct soap *, char *, size_t);
-
-static size_t counted_recv(struct soap *soap, char *buf, size_t len)
-{
-	struct vnoc_conn *c = soap->user;
-	size_t n;
-
-	if (c->received > c->srv->cfg->max_message) {
-		c->over = true;
-		return 0;
-	}
-	n = sock_recv(soap, buf, len);
-	c->received += n;
-	return n;
-}
-
-/*
- * When the request was cut at the limit: answers it with a fault.  Our
- * count is of bytes on the wire; a compressed request is cut by gSOAP's
- * own recv_maxlength on what it inflated, with a silent EOF.
- */
-static bool too_large(struct soap *soap)
-{
-	struct vnoc_conn *c = soap->user;
-
-	if (!c->over && !(soap->recv_maxlength &&
-			  soap->count > soap->recv_maxlength))
-		return false;
-	log_warnx("request from %s (%s) over max-message %lu bytes", soap->host,
-		  c->cn, c->srv->cfg->max_message);
-	soap->keep_alive = 0;
-	soap->error = SOAP_OK;
-	soap_sender_fault(soap, "message larger than max-message", NULL);
-	soap_send_fault(soap);
-	return true;
 }
 
 struct conn_arg {
@@ -404,7 +328,7 @@ static void *conn_thread(void *p)
 		log_debug("TLS handshake from %s failed: %s", soap->host, err);
 		goto out;
 	}
-	peer_cn(soap, c.cn, sizeof(c.cn));
+	peer_cn(soap, &c);
 	for (i = 0; i < srv->cfg->nadmins; i++)
 		if (c.cn[0] && !strcmp(c.cn, srv->cfg->admins[i]))
 			c.admin = true;
@@ -412,31 +336,16 @@ static void *conn_thread(void *p)
 		  c.cn, c.admin ? " (admin)" : "");
 
 	/* soap_serve()'s keep-alive loop, with a wait between requests that
-	 * notices shutdown and idle timeouts. */
+	 * notices shutdown and idle timeouts, and our own reading of each
+	 * request (request.c): a malformed one gets its Fault at once. */
 	soap->keep_alive = soap->max_keep_alive + 1;
 	do {
 		if (soap->keep_alive > 0 && soap->max_keep_alive > 0)
 			soap->keep_alive--;
 		if (!wait_request(soap, srv))
 			break;
-		c.received = 0;
-		if (soap_begin_serve(soap)) {
-			if (soap->error >= SOAP_STOP)
-				continue;
-			/* fault already sent by soap_begin_serve */
-			if (too_large(soap))
-				drain_input(soap);
-			else if (soap->error != SOAP_EOF)
-				drain_input(soap);
+		if (!vnoc_request_serve(soap))
 			break;
-		}
-		if (soap_serve_request(soap) && soap->error &&
-		    soap->error < SOAP_STOP) {
-			if (!too_large(soap))
-				soap_send_fault(soap);
-			drain_input(soap);
-			break;
-		}
 		soap_destroy(soap);
 		soap_end(soap);
 	} while (soap->keep_alive);
@@ -474,10 +383,7 @@ static int setup_soap(struct vnoc_server *srv, struct soap *soap)
 	soap->maxlevel = cfg->max_depth;
 	soap->maxoccurs = cfg->max_message / 16;
 	soap->fget = http_get;
-	http_parse_header = soap->fparsehdr;
-	soap->fparsehdr = parse_header;
-	sock_recv = soap->frecv;
-	soap->frecv = counted_recv;	/* copies of this soap inherit both */
+	vnoc_request_hooks(soap);	/* copies of this soap inherit them */
 	if (cfg->plain_http)
 		return 0;
 	if (soap_ssl_server_context(soap,

@@ -11,6 +11,7 @@
 #include "db.h"
 #include "denylimit.h"
 #include "state.h"
+#include "strict.h"
 
 #define VNOC_MAX_ADMINS 32
 
@@ -94,11 +95,21 @@ void vnoc_service_tick(struct vnoc_server *srv, int64_t now);
 struct vnoc_conn {
 	struct vnoc_server *srv;
 	char cn[256];		/* client certificate CN, "" if none */
+	const char *nocn;	/* why cn is "" */
 	bool admin;
 	uint64_t ticket;	/* transaction holding our last change */
 	uint32_t site;		/* last site found for cn (a cache) */
-	size_t received;	/* bytes of the current request */
+	/* the request being read (request.c) */
+	uint64_t received;	/* bytes of it on the wire so far */
+	uint64_t body_end;	/* where its body ends (0: chunked) */
 	bool over;		/* it went over max-message */
+	bool in_body;		/* past its HTTP header */
+	bool body_done;		/* read to its Content-Length */
+	bool sending;		/* the reply has started */
+	unsigned body_elements;	/* children of the SOAP Body */
+	struct vnoc_strict strict;
+	int reject_code;	/* enum vnoc__FaultCode of reject */
+	char reject[192];	/* why it is refused, "" if it is not */
 };
 
 extern const char vnoc_wsdl[];

@@ -20,34 +20,20 @@
 
 #include "soapH.h"
 #include "log.h"
+#include "request.h"
 #include "server.h"
 
 #define AUDIT_MAX 10000
 
-static int fault(struct soap *soap, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-/* A Client fault: the request is wrong or not allowed. */
-static int fault(struct soap *soap, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return soap_sender_fault(soap, soap_strdup(soap, msg), NULL);
-}
+#define BAD_ARG vnoc__FaultCode__invalid_argument
+#define fault vnoc_fault
 
 /* A Server fault: our side failed (database). */
 static int server_fault(struct soap *soap, const char *what,
 			const struct vnoc_db *db)
 {
-	char msg[400];
-
 	log_warnx("%s: %s", what, db->err);
-	snprintf(msg, sizeof(msg), "%s failed: %s", what, db->err);
-	return soap_receiver_fault(soap, soap_strdup(soap, msg), NULL);
+	return vnoc_server_fault(soap, "%s failed: %s", what, db->err);
 }
 
 static struct vnoc_conn *conn(struct soap *soap)
@@ -151,7 +137,9 @@ static struct vnoc_site *caller(struct soap *soap, int *err)
 	struct vnoc_site *s;
 
 	if (!c->cn[0]) {
-		*err = fault(soap, "a client certificate is required");
+		*err = fault(soap, vnoc__FaultCode__unauthenticated,
+			     "no certificate identifies the caller: %s",
+			     c->nocn ? c->nocn : "no client certificate");
 		return NULL;
 	}
 	/* The CN's site rarely changes: check the cached id first. */
@@ -161,7 +149,8 @@ static struct vnoc_site *caller(struct soap *soap, int *err)
 	if (s)
 		c->site = s->id;
 	else
-		*err = fault(soap, "certificate CN '%s' is not a registered site",
+		*err = fault(soap, vnoc__FaultCode__not_registered,
+			     "certificate CN '%s' is not a registered site",
 			     c->cn);
 	return s;
 }
@@ -173,15 +162,21 @@ static int require_admin(struct soap *soap)
 	if (c->admin)
 		return SOAP_OK;
 	log_warnx("admin operation refused for '%s'", c->cn);
-	return fault(soap, "admin operation refused for certificate CN '%s'",
-		     c->cn[0] ? c->cn : "(none)");
+	if (!c->cn[0])
+		return fault(soap, vnoc__FaultCode__unauthenticated,
+			     "admin operation refused: no certificate "
+			     "identifies the caller: %s",
+			     c->nocn ? c->nocn : "no client certificate");
+	return fault(soap, vnoc__FaultCode__not_admin,
+		     "admin operation refused for certificate CN '%s'", c->cn);
 }
 
 static int parse_group(struct soap *soap, const char *s, struct vnoc_addr *g,
 		       int *err)
 {
 	if (!s || vnoc_addr_parse(s, g) || !vnoc_addr_is_multicast(g)) {
-		*err = fault(soap, "group '%.64s' is not a multicast address",
+		*err = fault(soap, BAD_ARG,
+			     "group '%.64s' is not a multicast address",
 			     s ? s : "");
 		return -1;
 	}
@@ -196,7 +191,7 @@ static const char *role_name(enum vnoc_role r)
 static int check_role(struct soap *soap, enum vnoc__Role role)
 {
 	if (role != vnoc__Role__sender && role != vnoc__Role__receiver)
-		return fault(soap, "invalid role");
+		return fault(soap, BAD_ARG, "invalid role");
 	return SOAP_OK;
 }
 
@@ -279,8 +274,8 @@ static int applied(struct soap *soap, struct vnoc_server *srv, int err,
 	if (err) {
 		log_warnx("%s: in-memory update failed (%s); restart to reload",
 			  what, strerror(-err));
-		return soap_receiver_fault(soap, "internal error, change is "
-					   "stored but not yet active", NULL);
+		return vnoc_server_fault(soap, "internal error, change is "
+					 "stored but not yet active");
 	}
 	return SOAP_OK;
 }
@@ -365,10 +360,11 @@ int vnoc__JoinGroup(struct soap *soap, unsigned int vpn, char *group,
 	if (parse_group(soap, group, &g, &err) || check_role(soap, role))
 		return err ? err : soap->error;
 	if (nsource > VNOC_MAX_SOURCES)
-		return fault(soap, "more than %d sources", VNOC_MAX_SOURCES);
+		return fault(soap, vnoc__FaultCode__limit_exceeded,
+			     "more than %d sources", VNOC_MAX_SOURCES);
 	for (i = 0; i < nsource; i++)
 		if (vnoc_addr_parse(source[i], &src[i]))
-			return fault(soap, "source '%.64s' is not an address",
+			return fault(soap, BAD_ARG, "source '%.64s' is not an address",
 				     source[i] ? source[i] : "");
 	vnoc_addr_str(&g, gs, sizeof(gs));
 	memset(resp, 0, sizeof(*resp));
@@ -413,7 +409,9 @@ int vnoc__JoinGroup(struct soap *soap, unsigned int vpn, char *group,
 		goto out;
 	}
 	if (rc) {
-		err = fault(soap, "%s", why);
+		err = fault(soap, rc == -ENOMEM ? vnoc__FaultCode__internal :
+			    rc == -ENOENT ? vnoc__FaultCode__not_registered :
+			    BAD_ARG, "%s", why);
 		goto out;
 	}
 	if (!noop) {
@@ -490,7 +488,7 @@ static int fill_view(struct soap *soap, struct vnoc_server *srv,
 	size_t i;
 
 	if (vnoc_view_get(&srv->state, s->id, &v))
-		return soap_receiver_fault(soap, "out of memory", NULL);
+		return vnoc_server_fault(soap, "out of memory");
 	resp->version = v.version;
 	resp->site = s->id;
 	resp->__sizepeer = (int)v.npeers;
@@ -572,7 +570,8 @@ int vnoc__GetState(struct soap *soap, ULONG64 since, unsigned int wait,
 	if (srv->txn_open || srv->committing)
 		wait_durable(srv, srv->txn_seq);
 	if (s->removed) {
-		err = fault(soap, "site was removed");
+		err = fault(soap, vnoc__FaultCode__not_registered,
+			    "site was removed");
 		goto out;
 	}
 	err = fill_view(soap, srv, s, resp);
@@ -595,24 +594,22 @@ int vnoc__ReportUsage(struct soap *soap, ULONG64 seq, int nroute,
 
 	memset(resp, 0, sizeof(*resp));
 	if (nroute < 0 || (size_t)nroute > srv->cfg->max_message / 16)
-		return fault(soap, "too many routes");
+		return fault(soap, vnoc__FaultCode__limit_exceeded,
+			     "too many routes");
 	for (i = 0; i < nroute; i++)
 		cap += 1 + (route[i].__sizenexthop > 0 ?
 			    (size_t)route[i].__sizenexthop : 0);
 	u = calloc(cap + 1, sizeof(*u));
 	if (!u)
-		return soap_receiver_fault(soap, "out of memory", NULL);
+		return vnoc_server_fault(soap, "out of memory");
 
 	pthread_mutex_lock(&srv->lock);
 	s = caller(soap, &err);
 	if (!s)
 		goto out;
-	if (!seq) {
-		err = fault(soap, "seq must be greater than 0");
-		goto out;
-	}
-	if (seq <= s->last_report_seq) {
-		/* A retry of a report already counted. */
+	if (seq <= s->last_report_seq || !seq) {
+		/* A retry of a report already counted, or seq 0: a question
+		 * for lastSeq that is never counted. */
 		resp->duplicate = true_;
 		resp->lastSeq = s->last_report_seq;
 		goto out;
@@ -627,7 +624,7 @@ int vnoc__ReportUsage(struct soap *soap, ULONG64 seq, int nroute,
 		if (parse_group(soap, ru->group, &g, &err))
 			goto out;
 		if (ru->source && vnoc_addr_parse(ru->source, &src)) {
-			err = fault(soap, "route %d: bad source", i + 1);
+			err = fault(soap, BAD_ARG, "route %d: bad source", i + 1);
 			goto out;
 		}
 		/* the database counts in signed 64 bits */
@@ -636,7 +633,7 @@ int vnoc__ReportUsage(struct soap *soap, ULONG64 seq, int nroute,
 			ok = ru->nexthop[j].packets <= INT64_MAX &&
 			     ru->nexthop[j].bytes <= INT64_MAX;
 		if (!ok) {
-			err = fault(soap, "route %d: counter above %" PRId64,
+			err = fault(soap, BAD_ARG, "route %d: counter above %" PRId64,
 				    i + 1, INT64_MAX);
 			goto out;
 		}
@@ -645,8 +642,7 @@ int vnoc__ReportUsage(struct soap *soap, ULONG64 seq, int nroute,
 					      sizeof(*nh));
 
 			if (!nh) {
-				err = soap_receiver_fault(soap, "out of memory",
-							  NULL);
+				err = vnoc_server_fault(soap, "out of memory");
 				goto out;
 			}
 			for (j = 0; j < ru->__sizenexthop; j++)
@@ -662,7 +658,8 @@ int vnoc__ReportUsage(struct soap *soap, ULONG64 seq, int nroute,
 						   ru->origin, NULL, 0);
 		}
 		if (!ok) {
-			err = fault(soap, "route %d (vpn %u, group %s, origin %u) "
+			err = fault(soap, vnoc__FaultCode__not_in_view,
+				    "route %d (vpn %u, group %s, origin %u) "
 				    "or one of its next hops is not a route of "
 				    "site %u", i + 1, ru->vpn, ru->group,
 				    ru->origin, s->id);
@@ -711,14 +708,18 @@ static int site_args(struct soap *soap, struct vnoc_server *srv,
 {
 	struct vnoc_addr a;
 	const char *why;
+	int rc;
 
 	if (!in)
-		return fault(soap, "site missing");
+		return fault(soap, BAD_ARG, "site missing");
 	if (!in->port)
-		return fault(soap, "port must not be 0");
-	if (vnoc_site_check(&srv->state, in->id, in->name, in->address,
-			    in->key, update, &why))
-		return fault(soap, "site %u: %s", in->id, why);
+		return fault(soap, BAD_ARG, "port must not be 0");
+	rc = vnoc_site_check(&srv->state, in->id, in->name, in->address,
+			     in->key, update, &why);
+	if (rc)
+		return fault(soap, rc == -EEXIST ? vnoc__FaultCode__conflict :
+			     rc == -ENOENT ? vnoc__FaultCode__not_found :
+			     BAD_ARG, "site %u: %s", in->id, why);
 	vnoc_addr_parse(in->address, &a);
 	vnoc_addr_str(&a, addr, addrlen);
 	return SOAP_OK;
@@ -794,7 +795,7 @@ int vnoc__SiteRemove(struct soap *soap, unsigned int id,
 	if (err)
 		goto out;
 	if (!vnoc_site_find(&srv->state, id)) {
-		err = fault(soap, "no site %u", id);
+		err = fault(soap, vnoc__FaultCode__not_found, "no site %u", id);
 		goto out;
 	}
 	snprintf(detail, sizeof(detail), "site %u", id);
@@ -865,11 +866,12 @@ int vnoc__RelaySet(struct soap *soap, unsigned int id, enum xsd__boolean relay,
 		goto out;
 	s = vnoc_site_find(&srv->state, id);
 	if (!s) {
-		err = fault(soap, "no site %u", id);
+		err = fault(soap, vnoc__FaultCode__not_found, "no site %u", id);
 		goto out;
 	}
 	if (fanout > 1024) {
-		err = fault(soap, "fanout %u above the kernel's 1024 next hops",
+		err = fault(soap, vnoc__FaultCode__limit_exceeded,
+			    "fanout %u above the kernel's 1024 next hops",
 			    fanout);
 		goto out;
 	}
@@ -906,7 +908,8 @@ int vnoc__PolicyAdd(struct soap *soap, struct vnoc__Policy *in,
 
 	if (!in || !in->prefix || vnoc_prefix_parse(in->prefix, &p.prefix,
 						    &p.plen))
-		return fault(soap, "prefix '%.64s' is not an address/length",
+		return fault(soap, BAD_ARG,
+			     "prefix '%.64s' is not an address/length",
 			     in && in->prefix ? in->prefix : "");
 	p.vpn = in->vpn;
 	p.site = in->site ? *in->site : 0;
@@ -914,16 +917,25 @@ int vnoc__PolicyAdd(struct soap *soap, struct vnoc__Policy *in,
 		  (in->receive == true_ ? VNOC_POLICY_RECEIVE : 0);
 	p.deny = in->action == vnoc__Action__deny;
 	if (!p.roles)
-		return fault(soap, "a policy must apply to send, receive or both");
+		return fault(soap, BAD_ARG,
+			     "a policy must apply to send, receive or both");
 	if (in->action != vnoc__Action__deny && in->action != vnoc__Action__permit)
-		return fault(soap, "invalid action");
+		return fault(soap, BAD_ARG, "invalid action");
 
 	pthread_mutex_lock(&srv->lock);
 	err = require_admin(soap);
 	if (err)
 		goto out;
+	/* any other rule could never match a group */
+	if (!vnoc_prefix_is_multicast(&p.prefix, p.plen)) {
+		err = fault(soap, BAD_ARG, "prefix '%.64s' is not a multicast "
+			    "prefix (inside 224.0.0.0/4 or ff00::/8)",
+			    in->prefix);
+		goto out;
+	}
 	if (in->site && (!*in->site || !vnoc_site_find(&srv->state, *in->site))) {
-		err = fault(soap, "no site %u", *in->site);
+		err = fault(soap, vnoc__FaultCode__not_found, "no site %u",
+			    *in->site);
 		goto out;
 	}
 	p.id = srv->state.next_policy_id;
@@ -962,7 +974,7 @@ int vnoc__PolicyRemove(struct soap *soap, unsigned int id,
 		if (srv->state.policies[i].id == id)
 			break;
 	if (i == srv->state.npolicies) {
-		err = fault(soap, "no policy %u", id);
+		err = fault(soap, vnoc__FaultCode__not_found, "no policy %u", id);
 		goto out;
 	}
 	snprintf(detail, sizeof(detail), "policy %u", id);
@@ -1042,7 +1054,7 @@ static int mode_change(struct soap *soap, unsigned int vpn, const char *group,
 		return err;
 	if (mode && *mode != vnoc__Mode__star && *mode != vnoc__Mode__reflector &&
 	    *mode != vnoc__Mode__tree)
-		return fault(soap, "invalid mode");
+		return fault(soap, BAD_ARG, "invalid mode");
 	pthread_mutex_lock(&srv->lock);
 	err = require_admin(soap);
 	if (err)
@@ -1076,7 +1088,7 @@ int vnoc__TopologySet(struct soap *soap, struct vnoc__TopologyRule *rule,
 		      struct vnoc__TopologySetResponse *resp)
 {
 	if (!rule)
-		return fault(soap, "rule missing");
+		return fault(soap, BAD_ARG, "rule missing");
 	return mode_change(soap, rule->vpn, rule->group, &rule->mode,
 			   &resp->version);
 }
@@ -1193,9 +1205,10 @@ int vnoc__UsageReport(struct soap *soap, unsigned int *site, unsigned int *vpn,
 	if (group && parse_group(soap, group, &f.group, &err))
 		return err;
 	if (from < 0 || to < 0 || (to && to <= from))
-		return fault(soap, "period must have 0 <= from < to (or to = 0)");
+		return fault(soap, BAD_ARG,
+			     "period must have 0 <= from < to (or to = 0)");
 	if (format != vnoc__Format__csv && format != vnoc__Format__json)
-		return fault(soap, "invalid format");
+		return fault(soap, BAD_ARG, "invalid format");
 	f.has_site = !!site;
 	f.site = site ? *site : 0;
 	f.has_vpn = !!vpn;
@@ -1212,7 +1225,7 @@ int vnoc__UsageReport(struct soap *soap, unsigned int *site, unsigned int *vpn,
 				 VNOC_USAGE_JSON : VNOC_USAGE_CSV, &out, why,
 				 sizeof(why))) {
 		log_warnx("%s", why);
-		return soap_receiver_fault(soap, soap_strdup(soap, why), NULL);
+		return vnoc_server_fault(soap, "%s", why);
 	}
 	resp->report = soap_strdup(soap, out);
 	free(out);
@@ -1246,7 +1259,7 @@ int vnoc__AuditLog(struct soap *soap, ULONG64 since, unsigned int limit,
 
 	memset(resp, 0, sizeof(*resp));
 	if (!limit || limit > AUDIT_MAX)
-		return fault(soap, "limit must be 1..%d", AUDIT_MAX);
+		return fault(soap, BAD_ARG, "limit must be 1..%d", AUDIT_MAX);
 	acc.e = soap_malloc(soap, limit * sizeof(*acc.e));
 	if (!acc.e)
 		return soap->error;

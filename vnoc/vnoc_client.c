@@ -58,16 +58,19 @@ void vnoc_client_free(struct soap *soap)
 
 const char *vnoc_client_error(struct soap *soap, char *buf, size_t len)
 {
-	const char *s = NULL, **d;
+	const char *s = NULL;
 
 	if (soap->error == SOAP_FAULT || soap->error == SOAP_CLI_FAULT ||
-	    soap->error == SOAP_SVR_FAULT) {
+	    soap->error == SOAP_SVR_FAULT)
 		s = *soap_faultstring(soap);
-		d = soap_faultdetail(soap);
-		(void)d;
-	}
 	if (s) {
-		snprintf(buf, len, "%s", s);
+		const char *code = vnoc_client_fault_code(soap);
+
+		/* the code is what a script can test for */
+		if (code)
+			snprintf(buf, len, "%s [%s]", s, code);
+		else
+			snprintf(buf, len, "%s", s);
 	} else {
 		char tmp[512], *nl;
 
@@ -77,4 +80,13 @@ const char *vnoc_client_error(struct soap *soap, char *buf, size_t len)
 		snprintf(buf, len, "%s", tmp);
 	}
 	return buf;
+}
+
+const char *vnoc_client_fault_code(struct soap *soap)
+{
+	if (!soap->fault || !soap->fault->detail ||
+	    !soap->fault->detail->vnoc__FaultDetail)
+		return NULL;
+	return soap_vnoc__FaultCode2s(soap,
+				      soap->fault->detail->vnoc__FaultDetail->code);
 }

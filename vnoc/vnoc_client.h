@@ -32,5 +32,8 @@ struct soap *vnoc_client_new(const struct vnoc_client_opts *o, char *err,
 void vnoc_client_free(struct soap *soap);
 /* The fault or transport error of the last call, one line. */
 const char *vnoc_client_error(struct soap *soap, char *buf, size_t len);
+/* The code of the last call's Fault (vnoc__FaultCode, e.g. "not-admin"),
+ * or NULL. */
+const char *vnoc_client_fault_code(struct soap *soap);
 
 #endif

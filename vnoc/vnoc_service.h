@@ -17,10 +17,20 @@
  * certificate) is refused with a SOAP Fault.  Admin operations need a
  * certificate whose CN is listed as admin in the VNOC configuration.
  *
- * Errors: malformed requests, authentication and authorisation failures and
- * invalid arguments are SOAP Faults (faultcode SOAP-ENV:Client) with a
- * human-readable faultstring.  A policy denial of a join is NOT a fault: it is
- * a normal JoinGroupResponse with result "denied" and a reason.
+ * Errors: every refusal is a SOAP 1.1 Fault: faultcode SOAP-ENV:Client (the
+ * request is wrong or not allowed: do not retry it unchanged),
+ * SOAP-ENV:Server (the VNOC failed: retry later) or SOAP-ENV:VersionMismatch
+ * (not a SOAP 1.1 envelope); a faultstring for people; and, for programs, a
+ * vnoc:FaultDetail in <detail> whose code says what went wrong (see
+ * vnoc__FaultCode below).  A policy denial of a join is NOT a fault: it is a
+ * normal JoinGroupResponse with result "denied" and a reason.
+ *
+ * Requests are parsed strictly: UTF-8 only, no NUL or other character XML 1.0
+ * forbids (also not as &#...; references), no DOCTYPE, no processing
+ * instruction but the XML declaration, a SOAP 1.1 envelope whose Body holds
+ * exactly one operation, only the elements of that operation, a
+ * Content-Length or chunked body.  Anything else is refused with code
+ * "malformed" at once, and the connection is closed.
  *
  * Addresses (group, source, prefix, WAN address) are textual IPv4 or IPv6
  * addresses as accepted by inet_pton(3); prefixes are "address/length".
@@ -231,8 +241,8 @@ struct vnoc__ReportUsageResponse {
 /// caller's report sequence number, strictly increasing (it survives agent
 /// restarts only if the agent stores it; the VNOC stores the last seq per
 /// site).  A report whose seq is not greater than the last counted one is a
-/// retry: it is acknowledged with duplicate=true and not counted again.
-/// Every route must be in the caller's view, now or within the last 15
+/// retry: it is acknowledged with duplicate=true and not counted again; so is
+/// seq 0, which is never counted and asks for lastSeq only.  Every route must be in the caller's view, now or within the last 15
 /// minutes (counters read just before a change still count), and every next
 /// hop a next hop of that route then; else the whole report is refused with a
 /// Fault and nothing is counted.
@@ -276,6 +286,8 @@ int vnoc__SiteList(struct vnoc__SiteListResponse *response);
 struct vnoc__PolicyAddResponse { xsd__unsignedInt id 1; };
 
 /// PolicyAdd: adds a rule; the id field is ignored and the new id returned.
+/// prefix must be a multicast prefix (inside 224.0.0.0/4 or ff00::/8, no host
+/// bits set): any other rule could never match a group.
 /// Matching (for a site, vpn, group, role): among the rules of that vpn whose
 /// prefix contains the group, that apply to the role and to the site (or all
 /// sites), the longest prefix wins; at equal length a site-specific rule beats
@@ -359,3 +371,77 @@ struct vnoc__AuditLogResponse {
 
 /// AuditLog: up to limit (max 10000) entries with id > sinceId, oldest first.
 int vnoc__AuditLog(xsd__unsignedLong sinceId 1, xsd__unsignedInt limit 1, struct vnoc__AuditLogResponse *response);
+
+/* ---------------------------------------------------------------------------
+ * Faults
+ * ------------------------------------------------------------------------- */
+
+/* The machine-readable reason of a Fault, in <detail><vnoc:FaultDetail>.
+ * New codes may be added (an additive change): treat an unknown one by its
+ * faultcode (Client or Server).
+ *   malformed        - not a SOAP 1.1 request this service can read: not XML,
+ *                      truncated, not an envelope, an unknown operation or
+ *                      element, a value of the wrong type, NUL bytes,
+ *                      invalid UTF-8, a DOCTYPE, two operations in one Body
+ *   version-mismatch - an envelope of another SOAP version (SOAP 1.2)
+ *   limit-exceeded   - over max-message, max-depth, or a per-request bound
+ *                      (sources per join, routes per report, fan-out)
+ *   unauthenticated  - no certificate identifies the caller: plain HTTP, or
+ *                      its subject has more than one CN, a CN with a NUL byte
+ *                      or over 255 bytes
+ *   not-registered   - the certificate's CN is not (or no longer) a site
+ *   not-admin        - an admin operation from a certificate not listed as
+ *                      admin
+ *   not-in-view      - ReportUsage for a route or next hop the VNOC did not
+ *                      give the caller
+ *   invalid-argument - a value outside its domain (a group that is not
+ *                      multicast, a prefix that is not a multicast prefix, a
+ *                      port 0, ...)
+ *   not-found        - the site or policy named does not exist
+ *   conflict         - the site id or name is already used
+ *   internal         - the VNOC failed (database, memory); faultcode Server;
+ *                      the change was not made, or is stored but not active
+ *                      (the faultstring says which) */
+enum vnoc__FaultCode {
+	vnoc__FaultCode__malformed,
+	vnoc__FaultCode__version_mismatch,
+	vnoc__FaultCode__limit_exceeded,
+	vnoc__FaultCode__unauthenticated,
+	vnoc__FaultCode__not_registered,
+	vnoc__FaultCode__not_admin,
+	vnoc__FaultCode__not_in_view,
+	vnoc__FaultCode__invalid_argument,
+	vnoc__FaultCode__not_found,
+	vnoc__FaultCode__conflict,
+	vnoc__FaultCode__internal
+};
+
+struct vnoc__FaultDetail {
+	enum vnoc__FaultCode code 1;
+};
+
+struct SOAP_ENV__Detail {
+	struct vnoc__FaultDetail *vnoc__FaultDetail;
+	int __type;
+	void *fault;
+	_XML __any;
+};
+
+//gsoap vnoc service method-fault: JoinGroup vnoc__FaultDetail
+//gsoap vnoc service method-fault: LeaveGroup vnoc__FaultDetail
+//gsoap vnoc service method-fault: GetState vnoc__FaultDetail
+//gsoap vnoc service method-fault: ReportUsage vnoc__FaultDetail
+//gsoap vnoc service method-fault: SiteAdd vnoc__FaultDetail
+//gsoap vnoc service method-fault: SiteUpdate vnoc__FaultDetail
+//gsoap vnoc service method-fault: SiteRemove vnoc__FaultDetail
+//gsoap vnoc service method-fault: SiteList vnoc__FaultDetail
+//gsoap vnoc service method-fault: PolicyAdd vnoc__FaultDetail
+//gsoap vnoc service method-fault: PolicyRemove vnoc__FaultDetail
+//gsoap vnoc service method-fault: PolicyList vnoc__FaultDetail
+//gsoap vnoc service method-fault: RelaySet vnoc__FaultDetail
+//gsoap vnoc service method-fault: TopologySet vnoc__FaultDetail
+//gsoap vnoc service method-fault: TopologyClear vnoc__FaultDetail
+//gsoap vnoc service method-fault: TopologyList vnoc__FaultDetail
+//gsoap vnoc service method-fault: GroupList vnoc__FaultDetail
+//gsoap vnoc service method-fault: UsageReport vnoc__FaultDetail
+//gsoap vnoc service method-fault: AuditLog vnoc__FaultDetail

@@ -27,6 +27,10 @@ IVGMP_TOP=$top VNOC_PKI=$pki VNOC_WORK=$work \
 	VNOC_PORT=${VNOC_PORT:-$((20000 + $$ % 20000))} \
 	/usr/bin/python3 "$here/test_vnoc.py"
 rc=$?
+# hostile input: malformed and strict-parsing cases, fault codes, fuzz
+IVGMP_TOP=$top VNOC_PKI=$pki VNOC_WORK=$work \
+	VNOC_PORT=${VNOC_PORT:-$((20000 + $$ % 20000))} \
+	/usr/bin/python3 "$here/test_hostile.py" || rc=1
 if [ $rc -ne 0 ] && [ -f "$work/vnoc.log" ]; then
 	echo "# server log (last 30 lines):"
 	tail -30 "$work/vnoc.log" | sed 's/^/# /'
