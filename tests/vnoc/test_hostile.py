@@ -87,7 +87,7 @@ class Vnoc:
         self.log = open(self.logpath, 'w')
         e = dict(os.environ, ASAN_OPTIONS='abort_on_error=0:exitcode=99',
                  UBSAN_OPTIONS='halt_on_error=1:exitcode=99')
-        self.proc = subprocess.Popen([binary, '-c', conf, '-v'],
+        self.proc = subprocess.Popen([binary, '-d', '-f', conf, '-v'],
                                      stdout=self.log, stderr=self.log, env=e)
         for _ in range(400):
             try:
