@@ -16,6 +16,7 @@
 #include "announce.h"
 #include "diff.h"
 #include "groups.h"
+#include "ipsec.h"
 #include "membership.h"
 #include "usage.h"
 
@@ -82,6 +83,9 @@ struct agent_config {
 	bool vnoc_verify_host;
 	uint32_t vnoc_timeout, vnoc_poll_wait;
 	uint32_t backoff_min, backoff_max;	/* s */
+
+	/* IPsec keying (ipsec.h) */
+	struct ipsec_config ipsec;
 
 	/* accounting */
 	uint32_t usage_interval;	/* s */

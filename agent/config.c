@@ -32,6 +32,7 @@ void config_defaults(struct agent_config *c)
 	c->backoff_min = 1;
 	c->backoff_max = 60;
 	c->usage_interval = 60;
+	ipsec_config_defaults(&c->ipsec);
 }
 
 static void set_str(char **dst, const char *v)
@@ -53,6 +54,7 @@ void config_free(struct agent_config *c)
 	free(c->file_spool);
 	c->vnoc_url = c->vnoc_cert = c->vnoc_key = c->vnoc_ca = NULL;
 	c->file_ctl = c->file_pid = c->file_spool = NULL;
+	ipsec_config_free(&c->ipsec);
 }
 
 #define GET_UINT(sec, key, min, max, field) do {			\
@@ -207,6 +209,8 @@ int config_load(struct agent_config *c, const char *path)
 
 	GET_UINT("usage", "interval", 1, 86400, c->usage_interval);
 	GET_STR("usage", "spool", c->file_spool);
+	if (ipsec_config_load(&c->ipsec, cf))
+		goto bad;
 	GET_STR("paths", "control", c->file_ctl);
 	GET_STR("paths", "pidfile", c->file_pid);
 

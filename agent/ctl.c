@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "charon.h"
 #include "log.h"
 #include "loop.h"
 #include "vnoc.h"
@@ -74,6 +75,7 @@ static void status(FILE *f)
 		(unsigned long long)(now - agent->started) / 1000);
 	vnoc_status(f);
 	kernel_status(f);
+	charon_status(f);
 	usage_status(&agent->usage, f);
 
 	fprintf(f, "groups: %u\n", agent->groups.count);

@@ -47,6 +47,16 @@ int loop_add_fd(int fd, short events, loop_io_fn fn, void *arg)
 	return 0;
 }
 
+/* What a socket waits for changes (a queued write wants POLLOUT). */
+void loop_set_events(int fd, short events)
+{
+	int i;
+
+	for (i = 0; i < nfds; i++)
+		if (pfd[i].fd == fd)
+			pfd[i].events = events;
+}
+
 /* Safe from inside a callback: the slot is emptied, compacted later. */
 void loop_del_fd(int fd)
 {

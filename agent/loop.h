@@ -21,6 +21,7 @@ uint64_t now_ms(void);
 
 int loop_add_fd(int fd, short events, loop_io_fn fn, void *arg);
 void loop_del_fd(int fd);
+void loop_set_events(int fd, short events);
 int loop_add_timer(loop_next_fn next, loop_run_fn run);
 
 extern volatile sig_atomic_t loop_quit, loop_reload;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "charon.h"
 #include "cli.h"
 #include "log.h"
 #include "loop.h"
@@ -329,6 +330,9 @@ int main(int argc, char **argv)
 	}
 	if (vnoc_start())
 		fatalx("cannot start the VNOC client");
+	if (charon_start())
+		fatalx("ipsec: cannot key IPsec with charon (%s, [ipsec] mode)",
+		       conf_path);
 	usage_at = now_ms() + agent->cfg.usage_interval * 1000ull;
 
 	/* order matters: membership and expiry before requests go out */
@@ -337,6 +341,7 @@ int main(int argc, char **argv)
 	loop_add_timer(kernel_next_event, kernel_tick);
 	loop_add_timer(usage_timer_next, usage_run);
 	loop_add_timer(vnoc_next, vnoc_kick);
+	loop_add_timer(charon_next_event, charon_tick);
 	log_info("started (config %s, control %s)", conf_path, ctl_path);
 
 	loop_run(reload);
@@ -349,6 +354,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < agent->nlans; i++)
 		lan_close(&agent->lans[i], false);
 	announce_close();
+	charon_fini();
 	ctl_close();
 	unlink(pid_path);
 	/* the VNOC threads may be inside a call: exit, do not free under them */

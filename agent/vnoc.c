@@ -13,6 +13,7 @@
 #include "soapH.h"
 
 #include "agent.h"
+#include "charon.h"
 #include "log.h"
 #include "loop.h"
 #include "vnoc.h"
@@ -34,6 +35,7 @@ struct vjob {
 	uint64_t last_seq;
 	/* VJ_STATE */
 	struct table view;
+	struct ipsec_view ipsec;
 	uint32_t site;
 };
 
@@ -367,6 +369,35 @@ bad:
 	return -EINVAL;
 }
 
+/*
+ * The peers again, for IPsec keying: with their certificate names, which
+ * the kernel does not need.  A peer without a usable name is kept with an
+ * empty one, so that ipsec.c leaves it out and keys the others.
+ */
+static int conv_peers(const struct vnoc__GetStateResponse *s,
+		      struct ipsec_view *v)
+{
+	int i;
+
+	memset(v, 0, sizeof(*v));
+	v->peers = calloc((size_t)s->__sizepeer + 1, sizeof(*v->peers));
+	if (!v->peers)
+		return -ENOMEM;
+	v->local_id = s->site;
+	for (i = 0; i < s->__sizepeer; i++) {
+		const struct vnoc__Peer *p = &s->peer[i];
+		struct ipsec_peer_view *o = &v->peers[v->npeers++];
+
+		o->id = p->id;
+		o->port = p->port;
+		if (p->name && strlen(p->name) < sizeof(o->name))
+			strcpy(o->name, p->name);
+		/* conv_view() checked it */
+		addr_parse(p->address, AF_UNSPEC, &o->addr);
+	}
+	return 0;
+}
+
 static void sleep_ms(uint64_t ms)
 {
 	struct timespec ts = { .tv_sec = (time_t)(ms / 1000),
@@ -403,7 +434,10 @@ static void *poll_thread(void *arg)
 			j->site = resp.site;
 			j->version = resp.version;
 			if (conv_view(&resp, &j->view, j->msg,
-				      sizeof(j->msg))) {
+				      sizeof(j->msg)) ||
+			    conv_peers(&resp, &j->ipsec)) {
+				table_free(&j->view);
+				free(j->ipsec.peers);
 				/* a view we cannot apply: keep the kernel as is */
 				j->type = VJ_DOWN;
 				e = -1;
@@ -513,6 +547,8 @@ static void handle(struct vjob *j)
 		log_info("vnoc: view %" PRIu64 ": %zu peer(s), %zu route(s)",
 			 j->version, j->view.nsites, j->view.nroutes);
 		kernel_set_view(&j->view);
+		j->ipsec.local_id = agent->site_id;
+		charon_set_view(&j->ipsec);
 		break;
 	case VJ_DOWN:
 		failures++;
@@ -604,8 +640,10 @@ static void handle(struct vjob *j)
 		}
 		break;
 	}
-	if (j->type == VJ_STATE)
+	if (j->type == VJ_STATE) {
 		table_free(&j->view);
+		free(j->ipsec.peers);
+	}
 	free(j);
 	vnoc_kick(now_ms());
 }

@@ -358,4 +358,6 @@ else
 fi
 stop_agent
 hostcmd exit now
+# IPsec keying against a fake charon (its own namespace, VNOC and agent)
+bash "$here/ipsec.sh" || fails=$((fails + 1))
 exit $((fails > 0))
