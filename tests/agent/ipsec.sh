@@ -86,7 +86,7 @@ stop_fake() {
 }
 start_agent() {
 	ip netns exec "$NA" "$top/agent/ivgmp-agent" -d -K -v -f "$W/agent.conf" \
-		-s "$W/ctl" -p "$W/pid" -S "$W/spool" >>"$W/agent.log" 2>&1 &
+		-s "$W/ctl" -P "$W/pid" -S "$W/spool" >>"$W/agent.log" 2>&1 &
 	agent_pid=$!
 	wait_for 10 test -S "$W/ctl"
 }
