@@ -360,4 +360,6 @@ stop_agent
 hostcmd exit now
 # IPsec keying against a fake charon (its own namespace, VNOC and agent)
 bash "$here/ipsec.sh" || fails=$((fails + 1))
+# ... and against the real charon, two sites keying each other
+bash "$here/charon.sh" || fails=$((fails + 1))
 exit $((fails > 0))

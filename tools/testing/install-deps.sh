@@ -16,6 +16,7 @@ PKGS=(
 	libcmocka-dev pkg-config clang
 	iproute2 tcpdump iputils-ping socat ethtool procps psmisc jq
 	python3 python3-zeep python3-scapy python3-cryptography
+	strongswan-charon strongswan-swanctl libstrongswan-standard-plugins
 )
 
 log() { printf 'install-deps: %s\n' "$*" >&2; }
