@@ -17,6 +17,7 @@ PKGS=(
 	iproute2 tcpdump iputils-ping socat ethtool procps psmisc jq
 	python3 python3-zeep python3-scapy python3-cryptography
 	strongswan-charon strongswan-swanctl libstrongswan-standard-plugins
+	debhelper dh-dkms dpkg-dev devscripts fakeroot lintian man-db systemd
 )
 
 log() { printf 'install-deps: %s\n' "$*" >&2; }
