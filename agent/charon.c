@@ -186,7 +186,7 @@ static void load_cred(const char *cmd, const char *type, const char *flag,
 	submit(&b, R_CRED, 0, what);
 }
 
-static void by_name(const char *cmd, enum req_kind kind, uint32_t id)
+static bool by_name(const char *cmd, enum req_kind kind, uint32_t id)
 {
 	struct vici_buf b;
 	char name[32];
@@ -203,7 +203,7 @@ static void by_name(const char *cmd, enum req_kind kind, uint32_t id)
 		/* answer at once; the SA's fate comes as events */
 		vici_kv_str(&b, "timeout", "-1");
 	}
-	submit(&b, kind, id, cmd);
+	return submit(&b, kind, id, cmd);
 }
 
 static void list_sas(void)
@@ -254,8 +254,8 @@ static void pump(uint64_t now)
 		 * load the first IKE can take tens of seconds).
 		 */
 		if (p->initiator && p->loaded && !p->sa.present &&
-		    (!p->initiated_at || last_list > p->initiated_at)) {
-			by_name("initiate", R_INITIATE, p->v.id);
+		    (!p->initiated_at || last_list > p->initiated_at) &&
+		    by_name("initiate", R_INITIATE, p->v.id)) {
 			p->busy = true;
 			p->initiated_at = now;
 		}
