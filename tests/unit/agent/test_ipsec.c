@@ -17,6 +17,7 @@
 
 #include "conf.h"
 #include "ipsec.h"
+#include "json.h"
 #include "vici.h"
 
 #define GRACE	60000
@@ -454,6 +455,74 @@ static void test_config(void **state)
 	ipsec_config_free(&c);
 }
 
+/* Both printers show the same per-peer data; ages grow with the clock. */
+static void test_status(void **state)
+{
+	struct ipsec_set s;
+	struct ipsec_view v;
+	struct ipsec_peer *p;
+	struct json j;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	setup_three(&s, &v);
+	all_loaded(&s);
+	p = ipsec_find(&s, 3);
+	p->sa.present = true;
+	strcpy(p->sa.ike_state, "ESTABLISHED");
+	strcpy(p->sa.ike_spi_i, "0123456789abcdef");
+	strcpy(p->sa.ike_spi_r, "fedcba9876543210");
+	p->sa.ike_established = 100;
+	strcpy(p->sa.child_state, "INSTALLED");
+	strcpy(p->sa.spi_in, "c1c2c3c4");
+	strcpy(p->sa.spi_out, "d1d2d3d4");
+	strcpy(p->sa.child_alg, "AES_GCM_16-128/CURVE_25519");
+	p->sa.child_installed = 10;
+	p->sa.read_at = 50000;
+	p->ike_rekeys = 1;
+	p->child_rekeys = 4;
+	ipsec_find(&s, 5)->gone_at = 40000;
+
+	f = open_memstream(&out, &len);
+	ipsec_peers_status(&s, 55000, f);
+	fclose(f);
+	assert_non_null(strstr(out, "  peer 1 site1 192.0.2.1 port 7654: "
+			       "responder\n    IKE none; rekeys IKE 0 CHILD 0\n"));
+	assert_non_null(strstr(out, "  peer 3 site3 192.0.2.3 port 7654: "
+			       "initiator\n    IKE ESTABLISHED spi "
+			       "0123456789abcdef_i fedcba9876543210_r age 105 s, "
+			       "rekeys 1\n    CHILD INSTALLED spi in c1c2c3c4 out "
+			       "d1d2d3d4 AES_GCM_16-128/CURVE_25519 age 15 s, "
+			       "rekeys 4\n"));
+	assert_non_null(strstr(out, "peer 5 site 5.example 2001:db8::5 port "
+			       "9000: initiator, left the view\n"));
+	free(out);
+
+	f = open_memstream(&out, &len);
+	json_begin(&j, f);
+	json_obj_open(&j, NULL);
+	ipsec_peers_json(&s, 55000, &j);
+	json_obj_close(&j);
+	json_end(&j);
+	fclose(f);
+	assert_non_null(strstr(out, "{\"site\":3,\"name\":\"site3\","
+			       "\"address\":\"192.0.2.3\",\"port\":7654,"
+			       "\"initiator\":true,\"in_view\":true,"
+			       "\"loaded\":true,\"ike\":{\"state\":"
+			       "\"ESTABLISHED\",\"spi_i\":\"0123456789abcdef\","
+			       "\"spi_r\":\"fedcba9876543210\",\"age\":105,"
+			       "\"rekeys\":1},\"child\":{\"state\":\"INSTALLED\","
+			       "\"spi_in\":\"c1c2c3c4\",\"spi_out\":\"d1d2d3d4\","
+			       "\"algorithm\":\"AES_GCM_16-128/CURVE_25519\","
+			       "\"age\":15,\"rekeys\":4}}"));
+	assert_non_null(strstr(out, "\"site\":1,"));
+	assert_non_null(strstr(out, "\"ike\":{\"state\":\"none\",\"rekeys\":0}"));
+	assert_non_null(strstr(out, "\"in_view\":false"));
+	free(out);
+	ipsec_set_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -466,6 +535,7 @@ int main(void)
 		cmocka_unit_test(test_conn_names),
 		cmocka_unit_test(test_conn_build),
 		cmocka_unit_test(test_config),
+		cmocka_unit_test(test_status),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
