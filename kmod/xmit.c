@@ -6,6 +6,14 @@
  * would catch WireGuard's or any UDP socket's traffic: ip_route_output_flow()
  * and ipv6_dst_lookup_flow() return the XFRM bundle when a policy matches.
  *
+ * With require_ipsec on, a copy goes only where XFRM transforms it: a route
+ * that comes back without a bundle (no policy, a policy that lets the flow
+ * pass untransformed, a larval blackhole while IKE runs) is refused, as is
+ * a flow that a policy blocks (-EPERM), and counted as tx-not-ipsec. The
+ * agent's catch-all block policy is the other layer; each stops a leak the
+ * other misses (an SA policy flushed under a module told not to care, a
+ * user-space socket on the tunnel port).
+ *
  * The outer header never has DF set and ignore_df is set, so a copy larger
  * than the path MTU is fragmented on the outer header (after ESP, in
  * transport mode) instead of being dropped: the inner packet is never
@@ -18,6 +26,7 @@
 #include <linux/skbuff.h>
 #include <linux/udp.h>
 #include <net/dsfield.h>
+#include <net/dst.h>
 #include <net/dst_cache.h>
 #include <net/inet_ecn.h>
 #include <net/ip.h>
@@ -41,7 +50,21 @@
 /* ESP's padding and ICV, so that esp_output() can encrypt in place. */
 #define IVGMP_XMIT_TAILROOM 32
 
+bool ivgmp_xmit_route_ok(const struct ivgmp_config *cfg,
+			 const struct dst_entry *dst)
+{
+	/* dst->xfrm is the bundle's outermost state, NULL on a plain route. */
+	return !ivgmp_config_require_ipsec(cfg) || dst_xfrm(dst);
+}
+
+/* -EPERM from an output route lookup is an XFRM policy prohibiting it. */
+static enum ivgmp_drop ivgmp_xmit_route_error(long err)
+{
+	return err == -EPERM ? IVGMP_DROP_TX_NOT_IPSEC : IVGMP_DROP_NO_OUTPUT;
+}
+
 static enum ivgmp_drop ivgmp_xmit4(struct ivgmp_net *in,
+				   const struct ivgmp_config *cfg,
 				   struct ivgmp_site *site,
 				   const struct ivgmp_endpoint *ep,
 				   struct sk_buff *skb, u8 tos)
@@ -65,9 +88,15 @@ static enum ivgmp_drop ivgmp_xmit4(struct ivgmp_net *in,
 		if (IS_ERR(rt)) {
 			net_dbg_ratelimited("ivgmp: no route to site %u at %pI4: %ld\n",
 					    site->id, &ep->addr.v4, PTR_ERR(rt));
-			return IVGMP_DROP_NO_OUTPUT;
+			return ivgmp_xmit_route_error(PTR_ERR(rt));
 		}
 		dst_cache_set_ip4(&site->dst_cache, &rt->dst, fl.saddr);
+	}
+	if (unlikely(!ivgmp_xmit_route_ok(cfg, &rt->dst))) {
+		net_dbg_ratelimited("ivgmp: route to site %u at %pI4 has no IPsec\n",
+				    site->id, &ep->addr.v4);
+		ip_rt_put(rt);
+		return IVGMP_DROP_TX_NOT_IPSEC;
 	}
 
 	if (unlikely(skb_cow_head(skb, LL_RESERVED_SPACE(rt->dst.dev) +
@@ -87,6 +116,7 @@ static enum ivgmp_drop ivgmp_xmit4(struct ivgmp_net *in,
 }
 
 static enum ivgmp_drop ivgmp_xmit6(struct ivgmp_net *in,
+				   const struct ivgmp_config *cfg,
 				   struct ivgmp_site *site,
 				   const struct ivgmp_endpoint *ep,
 				   struct sk_buff *skb, u8 tos)
@@ -112,9 +142,15 @@ static enum ivgmp_drop ivgmp_xmit6(struct ivgmp_net *in,
 			net_dbg_ratelimited("ivgmp: no route to site %u at %pI6c: %ld\n",
 					    site->id, &ep->addr.v6,
 					    PTR_ERR(dst));
-			return IVGMP_DROP_NO_OUTPUT;
+			return ivgmp_xmit_route_error(PTR_ERR(dst));
 		}
 		dst_cache_set_ip6(&site->dst_cache, dst, &fl.saddr);
+	}
+	if (unlikely(!ivgmp_xmit_route_ok(cfg, dst))) {
+		net_dbg_ratelimited("ivgmp: route to site %u at %pI6c has no IPsec\n",
+				    site->id, &ep->addr.v6);
+		dst_release(dst);
+		return IVGMP_DROP_TX_NOT_IPSEC;
 	}
 
 	if (unlikely(skb_cow_head(skb, LL_RESERVED_SPACE(dst->dev) +
@@ -177,10 +213,10 @@ static bool ivgmp_xmit_encap(struct ivgmp_net *in,
 	ivgmp_site_endpoint(site, cfg, &ep);
 	switch (ep.family) {
 	case AF_INET:
-		why = ivgmp_xmit4(in, site, &ep, skb, tos);
+		why = ivgmp_xmit4(in, cfg, site, &ep, skb, tos);
 		break;
 	case AF_INET6:
-		why = ivgmp_xmit6(in, site, &ep, skb, tos);
+		why = ivgmp_xmit6(in, cfg, site, &ep, skb, tos);
 		break;
 	default:
 		why = IVGMP_DROP_NO_OUTPUT;

@@ -8,6 +8,7 @@
 
 #include <linux/types.h>
 
+struct dst_entry;
 struct sk_buff;
 struct ivgmp_net;
 struct ivgmp_config;
@@ -19,6 +20,13 @@ struct ivgmp_nexthop;
  */
 #define IVGMP_OVERHEAD4	(IVGMP_HDR_LEN + 8 + 20)
 #define IVGMP_OVERHEAD6	(IVGMP_HDR_LEN + 8 + 40)
+
+/*
+ * May a copy leave by @dst? Always with require_ipsec off; with it on,
+ * only when @dst is an XFRM bundle.
+ */
+bool ivgmp_xmit_route_ok(const struct ivgmp_config *cfg,
+			 const struct dst_entry *dst);
 
 /*
  * Make @skb fit to be copied to sites: resolves a checksum left to

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit tests for the checksum preparation before copies: a copy must
- * leave with a complete inner checksum, since no far side can finish one
- * that was deferred to hardware, and a relayed datagram's stale partial
- * checksum for an outer header it no longer has must not be "finished"
- * into its inner packet.
+ * KUnit tests for one copy's transmit: a route without IPsec is refused
+ * under require_ipsec; a copy must leave with a complete inner checksum,
+ * since no far side can finish one that was deferred to hardware, and a
+ * relayed datagram's stale partial checksum for an outer header it no
+ * longer has must not be "finished" into its inner packet.
  */
 
 #include <kunit/test.h>
@@ -12,8 +12,11 @@
 #include <linux/skbuff.h>
 #include <linux/udp.h>
 #include <net/checksum.h>
+#include <net/dst.h>
 #include <net/ip.h>
+#include <net/xfrm.h>
 
+#include "config.h"
 #include "xmit.h"
 
 #define PAYLOAD 40
@@ -141,7 +144,35 @@ static void prepare_leaves_complete(struct kunit *test)
 	kfree_skb(skb);
 }
 
+/*
+ * The transmit refusal: with require_ipsec (the default) a plain route is
+ * refused and a bundle (a route whose dst->xfrm names a state) taken; with
+ * it off, both are taken.
+ */
+static void route_ok_requires_bundle(struct kunit *test)
+{
+	struct ivgmp_config *cfg = kunit_kzalloc(test, sizeof(*cfg), GFP_KERNEL);
+	struct dst_entry *dst = kunit_kzalloc(test, sizeof(*dst), GFP_KERNEL);
+	struct xfrm_state *x = kunit_kzalloc(test, sizeof(*x), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, cfg);
+	KUNIT_ASSERT_NOT_NULL(test, dst);
+	KUNIT_ASSERT_NOT_NULL(test, x);
+	ivgmp_config_init_defaults(cfg);
+	KUNIT_ASSERT_TRUE(test, ivgmp_config_require_ipsec(cfg));
+
+	KUNIT_EXPECT_FALSE(test, ivgmp_xmit_route_ok(cfg, dst));
+	dst->xfrm = x;
+	KUNIT_EXPECT_TRUE(test, ivgmp_xmit_route_ok(cfg, dst));
+
+	cfg->flags &= ~IVGMP_CONFIG_F_REQUIRE_IPSEC;
+	KUNIT_EXPECT_TRUE(test, ivgmp_xmit_route_ok(cfg, dst));
+	dst->xfrm = NULL;
+	KUNIT_EXPECT_TRUE(test, ivgmp_xmit_route_ok(cfg, dst));
+}
+
 static struct kunit_case ivgmp_xmit_cases[] = {
+	KUNIT_CASE(route_ok_requires_bundle),
 	KUNIT_CASE(prepare_finishes_partial),
 	KUNIT_CASE(prepare_partial_cloned),
 	KUNIT_CASE(prepare_stale_outer_partial),

@@ -733,6 +733,7 @@ static const char *const drop_names[IVGMP_DROP_MAX + 1] = {
 	[IVGMP_DROP_NOMEM] = "nomem",
 	[IVGMP_DROP_NO_OUTPUT] = "no-output",
 	[IVGMP_DROP_XMIT] = "xmit",
+	[IVGMP_DROP_TX_NOT_IPSEC] = "tx-not-ipsec",
 };
 
 const char *ivgmp_drop_name(unsigned int reason)

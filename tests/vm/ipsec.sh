@@ -7,8 +7,9 @@
 # ipsec_scenario FAMILY NAME: transport-mode ESP between every pair of WAN
 # addresses of FAMILY (4 or 6), require-ipsec on, an IPv4 and an IPv6 group
 # routed A -> {B, C}. Asserts, with test names starting "NAME: ":
-#  - copies sent before the SAs existed went out in clear and were dropped
-#    at B as not-ipsec; once the SAs are in, no copy reuses that route;
+#  - copies sent before the SAs existed are refused at A (their route has
+#    no XFRM bundle) and counted as tx-not-ipsec, none is on the wire; once
+#    the SAs are in, no copy reuses that route;
 #  - B and C receive every packet of both groups exactly once, D nothing,
 #    including copies larger than the path MTU after ESP;
 #  - tcpdump on every WAN link (all in the WAN router) sees ESP only
@@ -21,9 +22,13 @@
 #    address are dropped and counted as not-ipsec; claiming site A's
 #    address, the kernel's inbound policy check drops them
 #    (XfrmInTmplMismatch); none reaches B's LAN;
+#  - each transmit layer alone: with A's SA policies gone, A (require-ipsec
+#    on) refuses every copy; with require-ipsec off, a catch-all block
+#    policy refuses them (counted as tx-not-ipsec too); neither puts a
+#    datagram on the wire;
 #  - controls, so that the above can fail: the same spoofed datagrams are
 #    delivered once B no longer insists on IPsec, and the same capture
-#    filters see the tunnel port in clear once A's policies are gone.
+#    filters see the tunnel port in clear once A has neither layer.
 
 IPSEC_N=40
 IPSEC_BIG=10
@@ -115,10 +120,30 @@ ipsec_pmtu() {
 	ip -n eC link set wan0 mtu 1500
 }
 
+# ipsec_refused FAMILY NAME: A sends IPSEC_N packets of the IPv6 group to
+# B and C; each copy must be refused at A (tx-not-ipsec up by 2N), B must
+# receive none and the WAN carry none.
+ipsec_refused() {
+	local T=$2 N=$IPSEC_N pcap d0
+
+	d0=$(topo_drops A tx-not-ipsec)
+	pcap=$TOPO_OUT/wan$1-refused.pcap
+	ipsec_capture_start "$pcap" || fail "$T: tcpdump did not start"
+	recv_start B $IPSEC_G6 B-refused
+	send A $IPSEC_G6 $N
+	sleep 1
+	check_eq "$T: B receives nothing" "$(recv_stop B-refused)" "0 0"
+	ipsec_capture_stop
+	check_eq "$T: every copy refused at A as tx-not-ipsec" \
+		"$(($(topo_drops A tx-not-ipsec) - d0))" $((2 * N))
+	check_eq "$T: no tunnel datagram on the WAN" \
+		"$(ipsec_count "$pcap" "udp port $TOPO_PORT")" 0
+}
+
 ipsec_scenario() {
 	local fam=$1 T=$2 N=$IPSEC_N BIG=$IPSEC_BIG W=$IPSEC_WARM
 	local G4=$IPSEC_G4 G6=$IPSEC_G6 g f s pcap esp clear other frags
-	local esp_f frag_f other_f router mm0 d0 nonesp w wan=topo_wan$fam
+	local esp_f frag_f other_f router mm0 d0 nonesp wan=topo_wan$fam any
 
 	# ESP and its fragments. An IPv6 fragment's own next header is 44;
 	# protochain follows it (and hop-by-hop options) to ESP.
@@ -126,7 +151,9 @@ ipsec_scenario() {
 		esp_f="ip6 protochain 50"
 		frag_f="ip6 protochain 50 and ip6[6] == 44"
 		router=fd10:0:2::1
+		any=::/0
 	else
+		any=0.0.0.0/0
 		esp_f="ip proto 50"
 		frag_f="ip proto 50 and ip[6:2] & 0x3fff != 0"
 		router=172.16.2.1
@@ -146,12 +173,19 @@ ipsec_scenario() {
 		done
 	done
 
-	# Before any SA: A's copies go out in clear (and A caches the
-	# route to each site); B, requiring IPsec, drops them.
+	# Before any SA: A's route to each site has no XFRM bundle (A caches
+	# it); A, requiring IPsec, refuses every copy, and nothing leaves.
+	pcap=$TOPO_OUT/wan$fam-nosa.pcap
+	ipsec_capture_start "$pcap" || fail "$T: tcpdump did not start"
 	send A $G6 $W
 	sleep 1
-	check_eq "$T: clear copies before the SAs dropped as not-ipsec at B" \
-		"$(topo_drops B not-ipsec)" $W
+	ipsec_capture_stop
+	check_eq "$T: copies before the SAs refused at A as tx-not-ipsec" \
+		"$(topo_drops A tx-not-ipsec)" $((2 * W))
+	check_eq "$T: no tunnel datagram on the WAN before the SAs" \
+		"$(ipsec_count "$pcap" "udp port $TOPO_PORT")" 0
+	check_eq "$T: nothing reached B before the SAs" \
+		"$(topo_stat B rx_packets)" 0
 
 	topo_esp "$fam" || { fail "$T: xfrm states and policies"; exit 1; }
 	pass "$T: ESP SAs installed"
@@ -178,15 +212,15 @@ ipsec_scenario() {
 			"$(recv_stop C$f)" "$((N + BIG)) $((N + BIG))"
 		check_eq "$T: IPv$f group: D (not in the route) receives nothing" \
 			"$(recv_stop D$f)" "0 0"
-		# The warm-up copies count too: they were sent.
-		w=0
-		[ "$g" = "$G6" ] && w=$W
+		# The refused warm-up copies were never sent: not counted.
 		check_eq "$T: IPv$f group: next hop B tx_packets" \
-			"$(topo_nh A "$g" 1 2 tx_packets)" $((N + BIG + w))
+			"$(topo_nh A "$g" 1 2 tx_packets)" $((N + BIG))
 	done
 	check_eq "$T: B delivered" "$(topo_stat B delivered)" $((2 * (N + BIG)))
+	check_eq "$T: no copy refused once the SAs are in" \
+		"$(topo_drops A tx-not-ipsec)" $((2 * W))
 	check_eq "$T: no not-ipsec drops at B once the SAs are in" \
-		"$(topo_drops B not-ipsec)" $W
+		"$(topo_drops B not-ipsec)" 0
 	ipsec_capture_stop
 
 	esp=$(ipsec_count "$pcap" "$esp_f")
@@ -225,7 +259,7 @@ ipsec_scenario() {
 	check_eq "$T: spoofed IPv6 group never reaches B's LAN" \
 		"$(recv_stop B-spoof6)" "0 0"
 	check_eq "$T: spoofed from a non-site counted as not-ipsec" \
-		"$(topo_drops B not-ipsec)" $((W + 20))
+		"$(topo_drops B not-ipsec)" 20
 	check "$T: spoofed from site A rejected by the inbound policy" \
 		[ $(($(ipsec_mismatch B) - mm0)) -ge 20 ]
 	check_eq "$T: spoofed datagrams not delivered" \
@@ -247,9 +281,21 @@ ipsec_scenario() {
 	check_eq "$T: control: spoofed IPv6 group delivered without IPsec" \
 		"$(recv_stop B-clear6)" "10 1"
 
-	# Control: without A's policies its copies leave in clear, and the
-	# filters above see them.
+	# The module's layer alone: A's SA policies are gone, A still
+	# requires IPsec and refuses each copy.
 	ip -n eA xfrm policy flush
+	ipsec_refused "$fam" "$T: require-ipsec alone"
+	# The XFRM layer alone: A no longer requires IPsec, a catch-all block
+	# policy for the tunnel port (as the agent installs) prohibits the
+	# flow; the route lookup fails with EPERM, counted the same.
+	ivt A config set require-ipsec off
+	ip -n eA xfrm policy add src "$any" dst "$any" proto udp \
+		dport "$TOPO_PORT" dir out action block priority 4000000
+	ipsec_refused "$fam" "$T: block policy alone"
+	ip -n eA xfrm policy flush
+
+	# Control: with neither layer A's copies leave in clear, and the
+	# filters above see them.
 	pcap=$TOPO_OUT/wan$fam-clear.pcap
 	ipsec_capture_start "$pcap" || fail "$T: tcpdump did not start"
 	recv_start B $G6 B-nopolicy

@@ -261,6 +261,12 @@ enum ivgmp_drop {
 	IVGMP_DROP_NOMEM,	/* allocation or headroom failure */
 	IVGMP_DROP_NO_OUTPUT,	/* no route to the next hop's WAN address */
 	IVGMP_DROP_XMIT,	/* transmit failed */
+	/*
+	 * A copy not sent because its route to the site carries no IPsec:
+	 * require_ipsec is on and the route has no XFRM bundle, or an XFRM
+	 * policy blocks the flow.
+	 */
+	IVGMP_DROP_TX_NOT_IPSEC,
 	__IVGMP_DROP_MAX
 };
 #define IVGMP_DROP_MAX (__IVGMP_DROP_MAX - 1)

@@ -504,6 +504,8 @@ static void test_stats(void **state)
 	assert_int_equal(st.drop_present, (1ULL << IVGMP_DROP_NOT_IPSEC) |
 					  (1ULL << IVGMP_DROP_XMIT));
 	assert_string_equal(ivgmp_drop_name(IVGMP_DROP_NOT_IPSEC), "not-ipsec");
+	assert_string_equal(ivgmp_drop_name(IVGMP_DROP_TX_NOT_IPSEC),
+			    "tx-not-ipsec");
 	assert_string_equal(ivgmp_drop_name(IVGMP_DROP_MAX + 1), "unknown");
 
 	/* a drop counter of 4 bytes */
