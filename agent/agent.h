@@ -90,6 +90,11 @@ struct agent_config {
 	/* accounting */
 	uint32_t usage_interval;	/* s */
 
+	/* fail-closed transmit: XFRM block policies for the tunnel port */
+	bool ipsec_block;
+	uint32_t ipsec_block_priority;
+	bool ipsec_block_remove;	/* remove them on a clean exit */
+
 	/* paths from the file; the command line overrides them */
 	char *file_ctl, *file_pid, *file_spool;
 
@@ -133,6 +138,8 @@ struct kernel_stats {
 	uint64_t events, views_applied, last_ops;
 };
 bool kernel_up(void);
+/* Catch-all XFRM block policies, before anything else (agent/xfrm.h). */
+void kernel_block_init(void);
 void kernel_set_view(struct table *t);
 const struct ivgmp_route_info *
 kernel_view_route(const struct ivgmp_route_info *key);

@@ -8,6 +8,7 @@
 #include "agent.h"
 #include "conf.h"
 #include "log.h"
+#include "xfrm_msg.h"
 
 void config_defaults(struct agent_config *c)
 {
@@ -33,6 +34,8 @@ void config_defaults(struct agent_config *c)
 	c->backoff_max = 60;
 	c->usage_interval = 60;
 	ipsec_config_defaults(&c->ipsec);
+	c->ipsec_block = true;
+	c->ipsec_block_priority = XFRM_BLOCK_PRIORITY_DEFAULT;
 }
 
 static void set_str(char **dst, const char *v)
@@ -210,6 +213,18 @@ int config_load(struct agent_config *c, const char *path)
 	GET_UINT("usage", "interval", 1, 86400, c->usage_interval);
 	GET_STR("usage", "spool", c->file_spool);
 	if (ipsec_config_load(&c->ipsec, cf))
+		goto bad;
+	/* without IPsec at all, a block would stop every copy */
+	c->ipsec_block = c->ipsec.mode != IPSEC_MODE_NONE;
+	r = conf_get_bool(cf, "ipsec", "block", &c->ipsec_block);
+	if (r < 0)
+		goto bad;
+	/* 0 would outrank every IKE daemon's policy: the block would win */
+	GET_UINT("ipsec", "block_priority", 1, UINT32_MAX,
+		 c->ipsec_block_priority);
+	r = conf_get_bool(cf, "ipsec", "block_remove_on_exit",
+			  &c->ipsec_block_remove);
+	if (r < 0)
 		goto bad;
 	GET_STR("paths", "control", c->file_ctl);
 	GET_STR("paths", "pidfile", c->file_pid);

@@ -20,6 +20,7 @@
 #include "nl.h"
 
 struct table {
+	uint16_t port;			/* our own tunnel port, 0: not given */
 	size_t nsites;
 	struct ivgmp_site_info *sites;
 	size_t nroutes;

@@ -18,6 +18,7 @@
 #include "nl.h"
 #include "senders.h"
 #include "usage.h"
+#include "xfrm.h"
 
 #define KERNEL_RETRY_MS	5000
 
@@ -26,6 +27,8 @@ static uint64_t retry_at = 1, counters_at;
 static struct table view;		/* last view from the VNOC */
 static bool have_view, view_applied;
 static uint32_t config_site;		/* site id the kernel was given */
+static uint16_t config_port;		/* tunnel port it was given, 0: none */
+static uint64_t block_at;		/* next read-back of the block */
 static struct table last;		/* last dump, sorted, for deltas */
 static struct kernel_stats kstats;
 static struct senders snd;		/* quiet local routes, withheld ones */
@@ -69,6 +72,11 @@ static int push_config(void)
 		c.present |= IVGMP_CONFIG_HAS(IVGMP_CONFIG_A_SITE_ID);
 		c.site_id = agent->site_id;
 	}
+	/* until a view names it, the port the kernel has stays */
+	if (view.port) {
+		c.present |= IVGMP_CONFIG_HAS(IVGMP_CONFIG_A_PORT);
+		c.port = view.port;
+	}
 	if (agent->cfg.nprefixes) {
 		c.present |= IVGMP_CONFIG_HAS(IVGMP_CONFIG_A_PREFIXES);
 		c.n_prefixes = agent->cfg.nprefixes;
@@ -83,6 +91,33 @@ static int push_config(void)
 		return err;
 	}
 	config_site = agent->site_id;
+	config_port = view.port;
+	return 0;
+}
+
+/*
+ * The block policies for the tunnel port the kernel is about to use must
+ * be in place before any route: fail closed, load nothing without them.
+ */
+static int block_ensure(void)
+{
+	static bool warned;
+	uint16_t port = view.port ? view.port : IVGMP_DEFAULT_PORT;
+	int err;
+
+	if (!agent->cfg.ipsec_block || agent->cfg.no_kernel ||
+	    xfrm_block_ready(port))
+		return 0;
+	err = xfrm_block_set_port(port);
+	if (err) {
+		if (!warned)
+			log_warnx("kernel: no XFRM block policies for port %u "
+				  "(%s): no route is loaded until they are in "
+				  "place", port, strerror(-err));
+		warned = true;
+		return err;
+	}
+	warned = false;
 	return 0;
 }
 
@@ -167,7 +202,10 @@ static int apply(void)
 
 	if (!nl || !have_view)
 		return 0;
-	if (agent->site_id != config_site && push_config())
+	if (block_ensure())
+		return -EIO;
+	if ((agent->site_id != config_site ||
+	     (view.port && view.port != config_port)) && push_config())
 		return -EIO;
 	err = kernel_dump(&cur, true);
 	if (err) {
@@ -245,12 +283,21 @@ static int apply(void)
 	return fails ? -EIO : 0;
 }
 
+void kernel_block_init(void)
+{
+	xfrm_block_init(agent->cfg.ipsec_block_priority);
+	block_ensure();
+	block_at = now_ms() + agent->cfg.counter_interval * 1000ull;
+}
+
 void kernel_set_view(struct table *t)
 {
 	table_free(&view);
 	view = *t;
 	memset(t, 0, sizeof(*t));
 	have_view = true;
+	/* the block follows the port even while the module is missing */
+	block_ensure();
 	apply();
 }
 
@@ -411,17 +458,27 @@ fail:
 
 uint64_t kernel_next_event(void)
 {
+	uint64_t t;
+
 	if (agent->cfg.no_kernel)
 		return 0;
-	if (!nl)
-		return retry_at;
-	return counters_at;
+	t = nl ? counters_at : retry_at;
+	if (agent->cfg.ipsec_block && block_at < t)
+		t = block_at;
+	return t;
 }
 
 void kernel_tick(uint64_t now)
 {
 	static bool warned;
 	int err;
+
+	/* someone may have flushed the SPD: put the block back */
+	if (agent->cfg.ipsec_block && now >= block_at) {
+		block_at = now + agent->cfg.counter_interval * 1000ull;
+		if (xfrm_block_check() < 0)
+			block_ensure();
+	}
 
 	if (!nl) {
 		if (now < retry_at)
@@ -471,6 +528,7 @@ void kernel_fini(bool flush)
 	if (nl)
 		ivgmp_nl_close(nl);
 	nl = ev = NULL;
+	xfrm_block_stop(agent->cfg.ipsec_block_remove);
 	table_free(&view);
 	table_free(&last);
 	senders_fini(&snd);
@@ -488,6 +546,7 @@ void kernel_status(FILE *f)
 		view_applied ? "applied" : "pending",
 		(unsigned long long)kstats.events,
 		(unsigned long long)kstats.views_applied);
+	xfrm_block_status(f);
 	if (senders_nwithheld(&snd))
 		fprintf(f, "kernel: %zu quiet route(s) withheld, waiting for "
 			"their senders' NEW_SOURCE\n", senders_nwithheld(&snd));

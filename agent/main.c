@@ -313,6 +313,8 @@ int main(int argc, char **argv)
 	usage_init(&agent->usage, spool_path);
 	lans_from_config();
 
+	/* first: no copy of ours may leave in clear, whatever comes next */
+	kernel_block_init();
 	loop_signals();
 	err = ctl_open(ctl_path);
 	if (err)

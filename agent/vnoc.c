@@ -311,6 +311,7 @@ static int conv_view(const struct vnoc__GetStateResponse *s,
 	memset(t, 0, sizeof(*t));
 	if (s->__sizepeer < 0 || s->__sizeroute < 0)
 		return -EINVAL;
+	t->port = s->port;
 	t->sites = calloc((size_t)s->__sizepeer + 1, sizeof(*t->sites));
 	t->routes = calloc((size_t)s->__sizeroute + 1, sizeof(*t->routes));
 	if (!t->sites || !t->routes)
@@ -384,6 +385,7 @@ static int conv_peers(const struct vnoc__GetStateResponse *s,
 	if (!v->peers)
 		return -ENOMEM;
 	v->local_id = s->site;
+	v->local_port = s->port;	/* our own, from the view */
 	for (i = 0; i < s->__sizepeer; i++) {
 		const struct vnoc__Peer *p = &s->peer[i];
 		struct ipsec_peer_view *o = &v->peers[v->npeers++];

@@ -491,6 +491,7 @@ static int fill_view(struct soap *soap, struct vnoc_server *srv,
 		return vnoc_server_fault(soap, "out of memory");
 	resp->version = v.version;
 	resp->site = s->id;
+	resp->port = s->port;
 	resp->__sizepeer = (int)v.npeers;
 	resp->peer = soap_malloc(soap, (v.npeers + 1) * sizeof(*resp->peer));
 	resp->__sizeroute = (int)v.nroutes;

@@ -218,6 +218,7 @@ struct vnoc__GetStateResponse {
 	struct vnoc__Peer *peer 0;
 	int __sizeroute 0;
 	struct vnoc__Route *route 0;
+	xsd__unsignedShort port 0;	/* caller's own tunnel UDP port */
 };
 
 /// GetState: long poll for the caller's view.  If the view version is greater

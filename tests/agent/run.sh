@@ -362,4 +362,6 @@ hostcmd exit now
 bash "$here/ipsec.sh" || fails=$((fails + 1))
 # ... and against the real charon, two sites keying each other
 bash "$here/charon.sh" || fails=$((fails + 1))
+# the XFRM block policies, in a namespace of their own, without -K
+bash "$here/xfrm.sh" || fails=$((fails + 1))
 exit $((fails > 0))

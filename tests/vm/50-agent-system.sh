@@ -139,6 +139,12 @@ backoff_max = 2
 [usage]
 interval = 3
 EOF
+	# static SAs (topo_esp), or none at all (and then no block policies)
+	if [ "$MODE" = noipsec ]; then
+		printf '[ipsec]\nmode = none\n' >>"$W/agent-$s.conf"
+	else
+		printf '[ipsec]\nmode = static\n' >>"$W/agent-$s.conf"
+	fi
 	ip netns exec "e$s" "$AGENT" -d -v -f "$W/agent-$s.conf" \
 		-s "$W/ctl-$s" -P "$W/pid-$s" -S "$W/spool-$s" \
 		>>"$IVGMP_OUT/agent-$s.log" 2>&1 &

@@ -51,6 +51,17 @@ static void t_defaults(void **s)
 	assert_int_equal(C.announce_port, 7655);
 	assert_true(C.vnoc_verify_host);
 	assert_null(C.vnoc_url);
+	assert_true(C.ipsec_block);
+	assert_int_equal(C.ipsec_block_priority, 4000000);
+	assert_false(C.ipsec_block_remove);
+	/* no IPsec at all: no block, unless asked for */
+	assert_int_equal(load("[site]\nlan = eth1\n[ipsec]\nmode = none\n"), 0);
+	assert_false(C.ipsec_block);
+	assert_int_equal(load("[site]\nlan = eth1\n[ipsec]\nmode = none\n"
+			      "block = yes\n"), 0);
+	assert_true(C.ipsec_block);
+	assert_int_equal(load("[site]\nlan = eth1\n[ipsec]\nmode = static\n"), 0);
+	assert_true(C.ipsec_block);
 }
 
 static void t_everything(void **s)
@@ -70,7 +81,12 @@ static void t_everything(void **s)
 		"verify_host = no\ntimeout = 3\npoll_wait = 0\n"
 		"backoff_min = 2\nbackoff_max = 9\n"
 		"[usage]\ninterval = 30\nspool = /s\n"
+		"[ipsec]\nblock = no\nblock_priority = 5000000\n"
+		"block_remove_on_exit = yes\n"
 		"[paths]\ncontrol = /ctl\npidfile = /pid\n"), 0);
+	assert_false(C.ipsec_block);
+	assert_int_equal(C.ipsec_block_priority, 5000000);
+	assert_true(C.ipsec_block_remove);
 	assert_int_equal(C.site_id, 7);
 	assert_int_equal(C.lans[0].vpn, 3);
 	assert_string_equal(C.lans[1].name, "eth2");
@@ -109,6 +125,9 @@ static void t_refused(void **s)
 		"[site]\nlan = eth1\n[vnoc]\ntimeout = 0\n",
 		"[site]\nlan = eth1\nprefix = 10.1.2.3/8\n",	/* host bits */
 		"[site]\nlan = eth1\n[membership]\nquerier = maybe\n",
+		/* 0 would outrank the IKE daemon's policies */
+		"[site]\nlan = eth1\n[ipsec]\nblock_priority = 0\n",
+		"[site]\nlan = eth1\n[ipsec]\nblock = maybe\n",
 	};
 	unsigned int i;
 
