@@ -102,7 +102,7 @@ start_agent() {
 	rm -f "$W/ctl"
 	# not through X(): $! must be the agent itself
 	ip netns exec "$N" "$top/agent/ivgmp-agent" -d -f "$W/agent.conf" \
-		-s "$W/ctl" -p "$W/pid" -S "$W/spool" >>"$W/agent.log" 2>&1 &
+		-s "$W/ctl" -P "$W/pid" -S "$W/spool" >>"$W/agent.log" 2>&1 &
 	agent_pid=$!
 	wait_for 10 test -S "$W/ctl"
 }
