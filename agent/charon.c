@@ -44,6 +44,8 @@ static bool listing;		/* a list-sas is in flight */
 static uint64_t list_started, last_list;	/* ms: the one in flight, the
 						 * last one answered */
 static uint64_t reconnect_at, refresh_at;
+static uint64_t progress_at;	/* ms of the last answer, or of a request
+				 * queued while none was open */
 static char *cert_pem, *key_pem, *ca_pem;
 /* status */
 static uint64_t connects, disconnects, loads, unloads, initiates, failures;
@@ -153,6 +155,8 @@ static bool submit(struct vici_buf *b, enum req_kind kind, uint32_t peer,
 		vici_buf_free(b);
 		return false;
 	}
+	if (!vici_pending(vc))
+		progress_at = now_ms();
 	err = vici_submit(vc, b, on_reply, r);
 	vici_buf_free(b);
 	if (err) {
@@ -409,7 +413,8 @@ static void on_reply(void *arg, int err, const struct vici_msg *m)
 	bool success;
 
 	if (err == -ECONNRESET)
-		goto out;	/* disconnected() resets the state */
+		goto out;	/* disconnected_why() resets the state */
+	progress_at = now;
 	success = !err && vici_get(m, -1, "success", ok, sizeof(ok)) &&
 		  !strcmp(ok, "yes");
 	if (err)
@@ -526,16 +531,22 @@ static void on_event(void *arg, const char *name, const struct vici_msg *m)
 
 /* -------------------------------------------------------- connection */
 
-static void disconnected(void)
+static void disconnected_why(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+static void disconnected_why(const char *fmt, ...)
 {
 	uint64_t now = now_ms();
+	va_list ap;
 	size_t i;
 
 	disconnects++;
-	set_error("%s", vici_strerror(vc));
+	va_start(ap, fmt);
+	vsnprintf(last_error, sizeof(last_error), fmt, ap);
+	va_end(ap);
 	log_warnx("ipsec: lost charon at %s (%s): reconnecting every %" PRIu32
-		  " s; the kernel keeps its SAs", socket_path(),
-		  vici_strerror(vc), cfg()->retry);
+		  " s; the kernel keeps its SAs", socket_path(), last_error,
+		  cfg()->retry);
 	up = false;
 	listing = false;
 	for (i = 0; i < set.n; i++) {
@@ -560,7 +571,7 @@ static void on_io(int fd, short revents, void *arg)
 	if (err) {
 		/* vici_io() closed it; the fd number may be reused */
 		loop_del_fd(fd);
-		disconnected();
+		disconnected_why("%s", vici_strerror(vc));
 		return;
 	}
 	update_events();
@@ -669,6 +680,11 @@ uint64_t charon_next_event(void)
 		return 0;
 	if (reconnect_at)
 		t = reconnect_at;
+	if (vc && vici_fd(vc) >= 0 && vici_pending(vc)) {
+		x = progress_at + cfg()->timeout * 1000ull;
+		if (!t || x < t)
+			t = x;
+	}
 	if (up && refresh_at && !listing && (!t || refresh_at < t))
 		t = refresh_at;
 	x = ipsec_next_expiry(&set, cfg()->grace * 1000ull);
@@ -691,6 +707,16 @@ void charon_tick(uint64_t now)
 		return;
 	if (reconnect_at && now >= reconnect_at)
 		try_connect(now);
+	/* a charon that takes a request and never answers (stopped, or
+	 * deadlocked) would hold up every later one: start over */
+	if (vici_fd(vc) >= 0 && vici_pending(vc) &&
+	    now >= progress_at + cfg()->timeout * 1000ull) {
+		int fd = vici_fd(vc);
+
+		loop_del_fd(fd);
+		vici_close(vc);
+		disconnected_why("no answer for %" PRIu32 " s", cfg()->timeout);
+	}
 	n = ipsec_expire(&set, now, cfg()->grace * 1000ull, ids, MAX_EXPIRE);
 	for (i = 0; i < n; i++) {
 		log_info("ipsec: site %" PRIu32 " left the view %" PRIu32

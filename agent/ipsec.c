@@ -23,6 +23,7 @@ void ipsec_config_defaults(struct ipsec_config *c)
 	c->grace = 60;
 	c->dpd = 30;
 	c->retry = 10;
+	c->timeout = 120;
 }
 
 void ipsec_config_free(struct ipsec_config *c)
@@ -121,7 +122,8 @@ int ipsec_config_load(struct ipsec_config *c, struct conf *cf)
 	    get_u32(cf, "child_rekey", 60, 30 * 86400, &c->child_rekey) ||
 	    get_u32(cf, "grace", 0, 86400, &c->grace) ||
 	    get_u32(cf, "dpd", 0, 3600, &c->dpd) ||
-	    get_u32(cf, "retry", 1, 3600, &c->retry))
+	    get_u32(cf, "retry", 1, 3600, &c->retry) ||
+	    get_u32(cf, "timeout", 1, 3600, &c->timeout))
 		return -EINVAL;
 	if (c->vici && c->vici[0] != '/')
 		return conf_error(cf, NULL, "[ipsec] vici_socket: \"%s\" is "

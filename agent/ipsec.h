@@ -48,6 +48,7 @@ struct ipsec_config {
 	uint32_t grace;			/* s a departed peer stays loaded */
 	uint32_t dpd;			/* s, IKE liveness checks */
 	uint32_t retry;			/* s between reconnects/initiations */
+	uint32_t timeout;		/* s charon may leave a request open */
 };
 
 void ipsec_config_defaults(struct ipsec_config *c);

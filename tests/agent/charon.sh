@@ -43,8 +43,17 @@ if [ ! -x "$CHARON" ]; then
 		"tools/testing/install-deps.sh)"
 	exit 1
 fi
-make -s -C "$top/lib" >/dev/null && make -s -C "$top/agent" ivgmp-agent >/dev/null &&
-	make -s -C "$top/vnoc" all >/dev/null || { echo "FAIL: agent/charon/build"; exit 1; }
+# Also runs in the VM rig (tools/testing/vm/run.sh tests/agent/charon.sh),
+# whose Debian kernel has ESP: there the repository is read-only and built,
+# and everything is slower.
+slow=1
+if [ -n "${IVGMP_KVER:-}" ]; then
+	slow=4
+else
+	make -s -C "$top/lib" >/dev/null && make -s -C "$top/agent" ivgmp-agent >/dev/null &&
+		make -s -C "$top/vnoc" all >/dev/null ||
+		{ echo "FAIL: agent/charon/build"; exit 1; }
+fi
 
 W=$(mktemp -d /tmp/ivgmp-charon-test.XXXXXX)
 declare -A charon_pid agent_pid
@@ -83,7 +92,7 @@ ip netns add "$N1" && ip netns add "$N2" &&
 	done || { echo "FAIL: agent/charon/topology"; exit 1; }
 
 wait_for() {
-	local t=$(($1 * 10)); shift
+	local t=$(($1 * 10 * slow)); shift
 	while ! "$@" >/dev/null 2>&1; do
 		t=$((t - 1)); [ $t -le 0 ] && return 1; sleep 0.1
 	done

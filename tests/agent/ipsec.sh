@@ -120,6 +120,7 @@ mode = strongswan
 vici_socket = $W/charon.vici
 grace = 3
 retry = 1
+timeout = 3
 child_rekey = 1200
 EOF
 m0=$(mark)
@@ -277,6 +278,7 @@ for bad in garbage truncate; do
 	fi
 done
 m6=$(mark)
+l6=$(wc -l <"$W/agent.log")
 echo hang >"$W/fake.ctl"
 ctl admin site update 2 site-b 192.0.2.2 7900 >/dev/null
 wait_for 10 test ! -e "$W/fake.ctl"
@@ -284,6 +286,14 @@ if timeout 5 "$top/agent/ivgmp-agent" -s "$W/ctl" status >/dev/null; then
 	pass hung-charon-does-not-block
 else
 	fail hung-charon-does-not-block
+fi
+# ... and after [ipsec] timeout (3 s) the agent starts over
+hung_seen() { tail -n +$((l6 + 1)) "$W/agent.log" | grep -q "lost charon.*no answer for 3 s"; }
+if wait_for 15 hung_seen && wait_for 10 got "$m6" "client .* connected" &&
+	wait_for 10 peer_up 2; then
+	pass hung-charon-reconnected
+else
+	fail hung-charon-reconnected
 fi
 
 # an agent restart adopts what charon has: no unload, no new SAs

@@ -427,7 +427,7 @@ static void test_config(void **state)
 	ipsec_config_free(&c);
 	assert_int_equal(load("[ipsec]\nmode = none\nvici_socket = /tmp/x\n"
 			      "ike_rekey = 3600\nchild_rekey = 600\n"
-			      "grace = 0\ndpd = 0\nretry = 2\n"
+			      "grace = 0\ndpd = 0\nretry = 2\ntimeout = 9\n"
 			      "esp_proposals = aes256gcm16-ecp384\n", &c), 0);
 	assert_int_equal(c.mode, IPSEC_MODE_NONE);
 	assert_string_equal(c.vici, "/tmp/x");
@@ -435,6 +435,7 @@ static void test_config(void **state)
 	assert_int_equal(c.child_rekey, 600);
 	assert_int_equal(c.grace, 0);
 	assert_int_equal(c.retry, 2);
+	assert_int_equal(c.timeout, 9);
 	assert_string_equal(c.esp_proposals, "aes256gcm16-ecp384");
 	ipsec_config_free(&c);
 	assert_int_equal(load("[ipsec]\nmode = racoon\n", &c), -EINVAL);
