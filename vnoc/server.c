@@ -28,6 +28,7 @@
 #include "log.h"
 #include "request.h"
 #include "server.h"
+#include "web.h"
 
 /* After drain-timeout, requests still running get their sockets shut down;
  * this long is given to their threads to notice and end. */
@@ -127,13 +128,13 @@ void vnoc_server_free(struct vnoc_server *srv)
 		close(srv->stop_fd);
 }
 
-/* GET /?wsdl returns the service description; anything else is 404. */
+/* GET /?wsdl returns the service description; the rest is web.c's. */
 static int http_get(struct soap *soap)
 {
 	const char *q = strchr(soap->path, '?');
 
 	if (!q || strcmp(q, "?wsdl"))
-		return 404;
+		return vnoc_web_get(soap);
 	soap->http_content = "text/xml; charset=utf-8";
 	if (soap_response(soap, SOAP_FILE) ||
 	    soap_send_raw(soap, vnoc_wsdl, vnoc_wsdl_len) ||
@@ -239,6 +240,7 @@ struct conn_arg {
 	struct vnoc_server *srv;
 	struct soap *soap;
 	struct vnoc_conn_slot *slot;
+	bool web;		/* accepted on web_listen */
 };
 
 /* The last thing a connection thread does with the server. */
@@ -312,7 +314,7 @@ static void *conn_thread(void *p)
 	struct vnoc_server *srv = a->srv;
 	struct soap *soap = a->soap;
 	struct vnoc_conn_slot *slot = a->slot;
-	struct vnoc_conn c = { .srv = srv };
+	struct vnoc_conn c = { .srv = srv, .web = a->web };
 	int one = 1;
 	unsigned i;
 
@@ -368,7 +370,7 @@ out:
 	return NULL;
 }
 
-static int setup_soap(struct vnoc_server *srv, struct soap *soap)
+static int setup_soap(struct vnoc_server *srv, struct soap *soap, bool tls)
 {
 	const struct vnoc_config *cfg = srv->cfg;
 
@@ -384,7 +386,7 @@ static int setup_soap(struct vnoc_server *srv, struct soap *soap)
 	soap->maxoccurs = cfg->max_message / 16;
 	soap->fget = http_get;
 	vnoc_request_hooks(soap);	/* copies of this soap inherit them */
-	if (cfg->plain_http)
+	if (cfg->plain_http || !tls)
 		return 0;
 	if (soap_ssl_server_context(soap,
 				    SOAP_SSL_REQUIRE_CLIENT_AUTHENTICATION |
@@ -422,15 +424,107 @@ static bool is_loopback(const char *addr)
 	return !strcmp(addr, "localhost");
 }
 
+/* Accepts one connection on listener m and starts its thread. */
+static void accept_conn(struct vnoc_server *srv, struct soap *m, bool web,
+			pthread_attr_t *attr, const sigset_t *sigs)
+{
+	const struct vnoc_config *cfg = srv->cfg;
+	struct vnoc_conn_slot *slot;
+	struct conn_arg *a;
+	struct soap *c;
+	SOAP_SOCKET s;
+	sigset_t old;
+	int terr;
+
+	s = soap_accept(m);
+	if (!soap_valid_socket(s))
+		return;
+	pthread_mutex_lock(&srv->conn_lock);
+	if (srv->active >= cfg->max_connections) {
+		unsigned active = srv->active;
+
+		pthread_mutex_unlock(&srv->conn_lock);
+		log_warnx("refusing connection from %s: %u connections",
+			  m->host, active);
+		close(s);
+		m->socket = SOAP_INVALID_SOCKET;
+		return;
+	}
+	srv->active++;
+	pthread_mutex_unlock(&srv->conn_lock);
+	c = soap_copy(m);
+	a = malloc(sizeof(*a));
+	slot = calloc(1, sizeof(*slot));
+	m->socket = SOAP_INVALID_SOCKET;	/* now c's */
+	if (!c || !a || !slot) {
+		log_warnx("out of memory for a connection");
+		if (c)
+			soap_free(c);
+		else
+			close(s);
+		free(a);
+		free(slot);
+		conn_done(srv, NULL);
+		return;
+	}
+	a->srv = srv;
+	a->soap = c;
+	a->slot = slot;
+	a->web = web;
+	slot->fd = s;
+	/* Signals go to this thread only: workers start blocking them (the
+	 * mask is inherited), so *stop is ours alone. */
+	pthread_sigmask(SIG_BLOCK, sigs, &old);
+	terr = pthread_create(&slot->tid, attr, conn_thread, a);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (terr) {
+		log_warnx("cannot start a connection thread");
+		soap_free(c);
+		free(a);
+		free(slot);
+		conn_done(srv, NULL);
+		return;
+	}
+	pthread_mutex_lock(&srv->conn_lock);
+	slot->next = srv->conns;
+	srv->conns = slot;
+	pthread_mutex_unlock(&srv->conn_lock);
+}
+
+/* The operator page's own listener (web_listen): loopback, no TLS, GET
+ * only.  0, or -1 (logged). */
+static int web_bind(struct vnoc_server *srv, struct soap *web)
+{
+	const struct vnoc_config *cfg = srv->cfg;
+	char addr[INET6_ADDRSTRLEN], err[200];
+	const char *why;
+	unsigned port;
+
+	if (vnoc_web_listen_parse(cfg->web_listen, addr, sizeof(addr), &port,
+				  &why)) {
+		log_warnx("web_listen %s: %s", cfg->web_listen, why);
+		return -1;
+	}
+	setup_soap(srv, web, false);
+	vnoc_web_listener_setup(web);
+	if (!soap_valid_socket(soap_bind(web, addr, (int)port, 16))) {
+		soap_sprint_fault(web, err, sizeof(err));
+		log_warnx("bind web_listen %s: %s", cfg->web_listen, err);
+		return -1;
+	}
+	log_info("operator page on http://%s/ (web_listen, no client "
+		 "certificates)", cfg->web_listen);
+	return 0;
+}
+
 int vnoc_server_run(struct vnoc_server *srv, volatile sig_atomic_t *stop,
 		    int (*ready)(void *), void *ready_arg)
 {
 	const struct vnoc_config *cfg = srv->cfg;
-	struct soap master;
-	sigset_t sigs, old;
+	struct soap master, web;
+	sigset_t sigs;
 	pthread_attr_t attr;
 	time_t last_tick = 0;
-	int terr;
 	int rc = -1;
 
 	srv->stop = stop;
@@ -440,7 +534,8 @@ int vnoc_server_run(struct vnoc_server *srv, volatile sig_atomic_t *stop,
 		return -1;
 	}
 	soap_init(&master);
-	if (setup_soap(srv, &master))
+	soap_init(&web);
+	if (setup_soap(srv, &master, true))
 		goto out;
 	if (!soap_valid_socket(soap_bind(&master, cfg->listen, (int)cfg->port,
 					 128))) {
@@ -453,6 +548,8 @@ int vnoc_server_run(struct vnoc_server *srv, volatile sig_atomic_t *stop,
 	log_info("listening on %s port %u (%s)", cfg->listen, cfg->port,
 		 cfg->plain_http ? "plain HTTP, no site can authenticate" :
 		 "HTTPS, client certificates required");
+	if (cfg->web_listen && web_bind(srv, &web))
+		goto out;
 	if (ready && ready(ready_arg))
 		goto out;
 
@@ -463,11 +560,11 @@ int vnoc_server_run(struct vnoc_server *srv, volatile sig_atomic_t *stop,
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, 256 * 1024);
 	while (!*stop) {
-		struct pollfd pfd = { .fd = master.master, .events = POLLIN };
-		struct vnoc_conn_slot *slot;
-		struct conn_arg *a;
-		struct soap *c;
-		SOAP_SOCKET s;
+		/* poll() skips the negative fd of an unbound web listener */
+		struct pollfd pfd[2] = {
+			{ .fd = master.master, .events = POLLIN },
+			{ .fd = web.master, .events = POLLIN },
+		};
 		time_t t;
 
 		reap(srv);
@@ -476,60 +573,12 @@ int vnoc_server_run(struct vnoc_server *srv, volatile sig_atomic_t *stop,
 			vnoc_service_tick(srv, (int64_t)t);
 			last_tick = t;
 		}
-		if (poll(&pfd, 1, 250) <= 0)
+		if (poll(pfd, 2, 250) <= 0)
 			continue;
-		s = soap_accept(&master);
-		if (!soap_valid_socket(s))
-			continue;
-		pthread_mutex_lock(&srv->conn_lock);
-		if (srv->active >= cfg->max_connections) {
-			unsigned active = srv->active;
-
-			pthread_mutex_unlock(&srv->conn_lock);
-			log_warnx("refusing connection from %s: %u connections",
-				  master.host, active);
-			close(s);
-			master.socket = SOAP_INVALID_SOCKET;
-			continue;
-		}
-		srv->active++;
-		pthread_mutex_unlock(&srv->conn_lock);
-		c = soap_copy(&master);
-		a = malloc(sizeof(*a));
-		slot = calloc(1, sizeof(*slot));
-		master.socket = SOAP_INVALID_SOCKET;	/* now c's */
-		if (!c || !a || !slot) {
-			log_warnx("out of memory for a connection");
-			if (c)
-				soap_free(c);
-			else
-				close(s);
-			free(a);
-			free(slot);
-			conn_done(srv, NULL);
-			continue;
-		}
-		a->srv = srv;
-		a->soap = c;
-		a->slot = slot;
-		slot->fd = s;
-		/* Signals go to this thread only: workers start blocking
-		 * them (the mask is inherited), so *stop is ours alone. */
-		pthread_sigmask(SIG_BLOCK, &sigs, &old);
-		terr = pthread_create(&slot->tid, &attr, conn_thread, a);
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
-		if (terr) {
-			log_warnx("cannot start a connection thread");
-			soap_free(c);
-			free(a);
-			free(slot);
-			conn_done(srv, NULL);
-			continue;
-		}
-		pthread_mutex_lock(&srv->conn_lock);
-		slot->next = srv->conns;
-		srv->conns = slot;
-		pthread_mutex_unlock(&srv->conn_lock);
+		if (pfd[0].revents)
+			accept_conn(srv, &master, false, &attr, &sigs);
+		if (pfd[1].revents)
+			accept_conn(srv, &web, true, &attr, &sigs);
 	}
 	pthread_attr_destroy(&attr);
 
@@ -547,6 +596,10 @@ int vnoc_server_run(struct vnoc_server *srv, volatile sig_atomic_t *stop,
 	if (soap_valid_socket(master.master)) {
 		close(master.master);
 		master.master = SOAP_INVALID_SOCKET;
+	}
+	if (soap_valid_socket(web.master)) {
+		close(web.master);
+		web.master = SOAP_INVALID_SOCKET;
 	}
 	pthread_mutex_lock(&srv->lock);
 	srv->stopping = true;
@@ -580,5 +633,6 @@ out:
 	soap_destroy(&master);
 	soap_end(&master);
 	soap_done(&master);
+	soap_done(&web);
 	return rc;
 }

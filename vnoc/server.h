@@ -24,6 +24,8 @@ struct vnoc_config {
 	const char *admins[VNOC_MAX_ADMINS];	/* admin certificate CNs */
 	unsigned nadmins;
 	bool plain_http;		/* no TLS: loopback only */
+	const char *web_listen;		/* "ADDR:PORT" of the operator page's
+					 * loopback listener (web.h), or NULL */
 	const char *pidfile;
 	bool syslog;
 	unsigned max_connections;
@@ -97,6 +99,7 @@ struct vnoc_conn {
 	char cn[256];		/* client certificate CN, "" if none */
 	const char *nocn;	/* why cn is "" */
 	bool admin;
+	bool web;		/* on web_listen: the operator page only */
 	uint64_t ticket;	/* transaction holding our last change */
 	uint32_t site;		/* last site found for cn (a cache) */
 	/* the request being read (request.c) */

@@ -19,6 +19,7 @@
 #include "dblock.h"
 #include "log.h"
 #include "server.h"
+#include "web.h"
 
 #define DEFAULT_CONF "/etc/ivgmp/vnoc.conf"
 
@@ -84,9 +85,12 @@ static int load_conf(const char *path, bool must_exist, struct vnoc_config *cfg,
 		{ "listen", &cfg->listen }, { "database", &cfg->database },
 		{ "cert", &cfg->cert }, { "key", &cfg->key },
 		{ "ca", &cfg->ca }, { "pidfile", &cfg->pidfile },
+		{ "web_listen", &cfg->web_listen },
 	};
 	const struct conf_entry *e = NULL;
-	char err[512];
+	char err[512], addr[64];
+	const char *why;
+	unsigned port;
 	const char *sync;
 	struct conf *c;
 	uint64_t v;
@@ -125,6 +129,12 @@ static int load_conf(const char *path, bool must_exist, struct vnoc_config *cfg,
 			conf_error(c, NULL, "sync must be full or normal");
 			goto bad;
 		}
+	}
+	if (cfg->web_listen && vnoc_web_listen_parse(cfg->web_listen, addr,
+						     sizeof(addr), &port,
+						     &why)) {
+		conf_error(c, NULL, "web_listen %s: %s", cfg->web_listen, why);
+		goto bad;
 	}
 	if (conf_get_bool(c, "", "plain_http", &cfg->plain_http) < 0 ||
 	    conf_get_bool(c, "", "syslog", &cfg->syslog) < 0)
