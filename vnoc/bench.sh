@@ -40,6 +40,7 @@ key = $work/localhost.key
 ca = $work/ca.crt
 admin = admin
 max_connections = $((NSITES + 200))
+web_listen = 127.0.0.1:$((PORT + 1))
 CONF
 	"$here/ivgmp-vnoc" -d -f "$work/conf" 2>"$work/log-$sync" &
 	pid=$!
@@ -50,6 +51,13 @@ CONF
 	"$here/vnoc-bench" "https://127.0.0.1:$PORT/" "$work/ca.crt" \
 		"$work/ca.key" "$work/admin.crt" "$work/admin.key" \
 		"$NSITES" "$JOINS" "$THREADS" > "$out"
+	# the operator page of what the run left: JOINS groups of NSITES
+	# receivers, one of them with a sender (a star of NSITES edges); the
+	# best of 3 fetches (the server holds its lock for most of it)
+	for _ in 1 2 3; do
+		curl -s -o "$work/page.html" -w '%{time_total} %{size_download}\n' \
+			"http://127.0.0.1:$((PORT + 1))/"
+	done | sort -n | awk 'NR == 1 { printf "page_seconds %s\npage_bytes %d\n", $1, $2 }' >> "$out"
 	kill "$pid"
 	wait "$pid" || true
 	pid=
@@ -72,6 +80,10 @@ reply; concurrent joins share a commit). Machine load average at the end: $(cut 
 |---|---|---|---|
 | full (default) | $(val full joins_per_s) | $(val full fanout_seconds) s ($(val full fanout_woken) woken) | $(val full handshakes_per_s) |
 | normal | $(val normal joins_per_s) | $(val normal fanout_seconds) s ($(val normal fanout_woken) woken) | $(val normal handshakes_per_s) |
+
+Operator page (\`GET /\` on \`web_listen\`) after that run: $NSITES sites,
+$JOINS groups of $NSITES receivers, one of them with a sender (a star of $NSITES
+edges, listed, not drawn): $(val full page_bytes) bytes in $(val full page_seconds) s (best of 3, sync = full).
 T
 )
 echo "$table"

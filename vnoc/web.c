@@ -87,6 +87,7 @@ static int page(struct soap *soap, struct vnoc_server *srv)
 {
 	int64_t now = (int64_t)time(NULL);
 	char dberr[300], *body = NULL;
+	struct timespec t0, t1;
 	struct web_data d;
 	bool have_data;
 	size_t len = 0;
@@ -103,15 +104,21 @@ static int page(struct soap *soap, struct vnoc_server *srv)
 		return error_page(soap, 500, "Internal Server Error",
 				  "out of memory");
 	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	pthread_mutex_lock(&srv->lock);
 	web_page(f, &srv->state, have_data ? &d : NULL, dberr, now);
 	pthread_mutex_unlock(&srv->lock);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
 	web_data_free(&d);
 	if (fclose(f)) {
 		free(body);
 		return error_page(soap, 500, "Internal Server Error",
 				  "out of memory");
 	}
+	/* what the page costs everybody else: the time it held the lock */
+	log_debug("operator page for %s: %zu bytes, %.1f ms under the lock",
+		  soap->host, len, (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+		  (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
 	rc = respond(soap, 200, body, len);
 	free(body);
 	return rc;
