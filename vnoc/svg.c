@@ -40,6 +40,52 @@ static size_t node_index(const struct layout *l, uint32_t site)
 	return l->n;
 }
 
+/* Beyond this many leaves under one sender, they wrap into more rows:
+ * a star of 100 receivers stays readable at the page's width. */
+#define LEAF_COLS 8
+
+static void place_leaf(struct layout *l, size_t c, double x, unsigned depth)
+{
+	l->seen[c] = true;
+	l->depth[c] = depth;
+	l->x[c] = x;
+	if (depth > l->maxdepth)
+		l->maxdepth = depth;
+}
+
+/* Leaf children of i: one row, or a grid LEAF_COLS wide when they are
+ * many (its own slots, so it overlaps nothing).  Their span in *first,
+ * *last. */
+static void place_leaves(struct layout *l, size_t i, unsigned depth,
+			 double *first, double *last)
+{
+	const struct svg_node *nd = &l->nodes[i];
+	unsigned start = l->next, nleaves = 0, k;
+	size_t c;
+
+	for (k = 0; k < nd->nout; k++) {
+		c = node_index(l, nd->out[k]);
+		if (c < l->n && !l->seen[c] && !l->nodes[c].nout)
+			nleaves++;
+	}
+	if (!nleaves)
+		return;
+	for (k = 0, nleaves = nleaves > LEAF_COLS ? LEAF_COLS : nleaves,
+	     c = 0; k < nd->nout; k++) {
+		size_t j = node_index(l, nd->out[k]);
+
+		if (j == l->n || l->seen[j] || l->nodes[j].nout)
+			continue;
+		place_leaf(l, j, start + (unsigned)(c % nleaves),
+			   depth + (unsigned)(c / nleaves));
+		c++;
+	}
+	l->next = start + nleaves;
+	if (*first < 0)
+		*first = start;
+	*last = start + nleaves - 1;
+}
+
 /*
  * Classic tidy layout: leaves take the next slot left to right in
  * depth-first order, a parent sits over the middle of its children, so
@@ -55,17 +101,19 @@ static double place(struct layout *l, size_t i, unsigned depth)
 	l->depth[i] = depth;
 	if (depth > l->maxdepth)
 		l->maxdepth = depth;
+	/* senders first, then the leaves in a row or grid of their own */
 	for (k = 0; k < nd->nout; k++) {
 		size_t c = node_index(l, nd->out[k]);
 		double x;
 
-		if (c == l->n || l->seen[c])
+		if (c == l->n || l->seen[c] || !l->nodes[c].nout)
 			continue;
 		x = place(l, c, depth + 1);
 		if (first < 0)
 			first = x;
 		last = x;
 	}
+	place_leaves(l, i, depth + 1, &first, &last);
 	l->x[i] = first < 0 ? l->next++ : (first + last) / 2;
 	return l->x[i];
 }

@@ -399,20 +399,101 @@ static void denials_section(FILE *f, const struct web_data *d)
 	fputs("</table>\n", f);
 }
 
-static void chart(FILE *f, const struct web_series *s, int64_t first)
+static bool quiet(const struct web_series *s)
 {
-	static const uint64_t zero[WEB_HOURS];
+	size_t i;
 
-	svg_usage_chart(f, s ? s->sent : zero, s ? s->received : zero,
-			WEB_HOURS, first);
+	for (i = 0; s && i < WEB_HOURS; i++)
+		if (s->sent[i] || s->received[i])
+			return false;
+	return true;
+}
+
+/* Charts for the sites with traffic; the quiet ones in one line, so that
+ * a thousand idle sites do not make a thousand empty charts. */
+static void site_charts(FILE *f, struct vnoc_state *st,
+			const struct web_data *d)
+{
+	size_t i, nquiet = 0;
+
+	fputs("<h3>Per site</h3><div class=\"charts\">\n", f);
+	for (i = 0; i < st->nsites; i++) {
+		const struct vnoc_site *s = st->sites[i];
+		const struct web_series *ws = web_site_series(d, s->id);
+
+		if (quiet(ws)) {
+			nquiet++;
+			continue;
+		}
+		fprintf(f, "<figure class=\"usage site\" data-site=\"%" PRIu32
+			"\"><figcaption>", s->id);
+		html_esc(f, s->name);
+		fputs("</figcaption>\n", f);
+		svg_usage_chart(f, ws->sent, ws->received, WEB_HOURS,
+				d->first_hour);
+		fputs("</figure>\n", f);
+	}
+	fputs("</div>\n", f);
+	if (!nquiet)
+		return;
+	fprintf(f, "<p class=\"quiet\">No traffic reported (%zu): ", nquiet);
+	for (i = 0, nquiet = 0; i < st->nsites; i++) {
+		const struct vnoc_site *s = st->sites[i];
+
+		if (!quiet(web_site_series(d, s->id)))
+			continue;
+		fprintf(f, "%s<span class=\"quiet site\" data-site=\"%" PRIu32
+			"\">", nquiet++ ? ", " : "", s->id);
+		html_esc(f, s->name);
+		fputs("</span>", f);
+	}
+	fputs("</p>\n", f);
+}
+
+static void group_charts(FILE *f, struct vnoc_state *st,
+			 const struct web_data *d)
+{
+	char gs[VNOC_ADDRSTRLEN];
+	size_t i, nquiet = 0;
+
+	fputs("<h3>Per group</h3><div class=\"charts\">\n", f);
+	for (i = 0; i < st->ngroups; i++) {
+		const struct vnoc_group *g = st->groups[i];
+		const struct web_series *ws;
+
+		vnoc_addr_str(&g->group, gs, sizeof(gs));
+		ws = web_group_series(d, g->vpn, gs);
+		if (quiet(ws)) {
+			nquiet++;
+			continue;
+		}
+		fprintf(f, "<figure class=\"usage group\" data-vpn=\"%" PRIu32
+			"\" data-group=\"%s\"><figcaption>VPN %" PRIu32
+			" group %s</figcaption>\n", g->vpn, gs, g->vpn, gs);
+		svg_usage_chart(f, ws->sent, ws->received, WEB_HOURS,
+				d->first_hour);
+		fputs("</figure>\n", f);
+	}
+	fputs("</div>\n", f);
+	if (!nquiet)
+		return;
+	fprintf(f, "<p class=\"quiet\">No traffic reported (%zu): ", nquiet);
+	for (i = 0, nquiet = 0; i < st->ngroups; i++) {
+		const struct vnoc_group *g = st->groups[i];
+
+		vnoc_addr_str(&g->group, gs, sizeof(gs));
+		if (!quiet(web_group_series(d, g->vpn, gs)))
+			continue;
+		fprintf(f, "%s<span class=\"quiet group\" data-vpn=\"%" PRIu32
+			"\" data-group=\"%s\">VPN %" PRIu32 " %s</span>",
+			nquiet++ ? ", " : "", g->vpn, gs, g->vpn, gs);
+	}
+	fputs("</p>\n", f);
 }
 
 static void usage_section(FILE *f, struct vnoc_state *st,
 			  const struct web_data *d, const char *dberr)
 {
-	char gs[VNOC_ADDRSTRLEN];
-	size_t i;
-
 	fprintf(f, "<h2 id=\"usage\">Usage, last %d hours</h2>\n", WEB_HOURS);
 	if (!d) {
 		fputs("<p class=\"error\">", f);
@@ -422,30 +503,9 @@ static void usage_section(FILE *f, struct vnoc_state *st,
 	}
 	fputs("<p class=\"legend\">bytes per hour (UTC): <span class=\"sent\">"
 	      "sent</span> as origin, <span class=\"received\">received"
-	      "</span> from other origins</p>\n<h3>Per site</h3>"
-	      "<div class=\"charts\">\n", f);
-	for (i = 0; i < st->nsites; i++) {
-		const struct vnoc_site *s = st->sites[i];
-
-		fprintf(f, "<figure class=\"usage site\" data-site=\"%" PRIu32
-			"\"><figcaption>", s->id);
-		html_esc(f, s->name);
-		fputs("</figcaption>\n", f);
-		chart(f, web_site_series(d, s->id), d->first_hour);
-		fputs("</figure>\n", f);
-	}
-	fputs("</div>\n<h3>Per group</h3><div class=\"charts\">\n", f);
-	for (i = 0; i < st->ngroups; i++) {
-		const struct vnoc_group *g = st->groups[i];
-
-		vnoc_addr_str(&g->group, gs, sizeof(gs));
-		fprintf(f, "<figure class=\"usage group\" data-vpn=\"%" PRIu32
-			"\" data-group=\"%s\"><figcaption>VPN %" PRIu32
-			" group %s</figcaption>\n", g->vpn, gs, g->vpn, gs);
-		chart(f, web_group_series(d, g->vpn, gs), d->first_hour);
-		fputs("</figure>\n", f);
-	}
-	fputs("</div>\n", f);
+	      "</span> from other origins</p>\n", f);
+	site_charts(f, st, d);
+	group_charts(f, st, d);
 }
 
 void web_page(FILE *f, struct vnoc_state *st, const struct web_data *d,

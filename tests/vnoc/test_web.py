@@ -109,6 +109,7 @@ class Page(html.parser.HTMLParser):
         self.sites = {}         # id -> name shown in the sites table
         self.dists = {}         # (vpn, group, source, origin) -> dict
         self.charts = {}        # ('site', id) / ('group', vpn, g) -> attrs
+        self.quiet = set()      # the same keys, listed as without traffic
         self.tags = set()
         self.styles = []
         self._site = None
@@ -138,6 +139,10 @@ class Page(html.parser.HTMLParser):
                          ('group', int(a['data-vpn']), a['data-group']))
         if tag == 'svg' and 'chart' in cls and self._fig:
             self.charts[self._fig] = a
+        if tag == 'span' and 'quiet' in cls:
+            self.quiet.add(('site', int(a['data-site'])) if 'site' in cls
+                           else ('group', int(a['data-vpn']),
+                                 a['data-group']))
         if self._dist is not None:
             self._dist['markup'].append((tag, tuple(sorted(attrs))))
             if 'edge' in cls:
@@ -376,8 +381,11 @@ def test_usage_chart():
         s2.get('data-received') == '1000000' and \
         g.get('data-sent') == '1000000' and \
         g.get('data-received') == '1000000' and \
-        len([k for k in page.charts if k[0] == 'site']) == len(NAME_OF)
-    result('usage_chart', ok, repr((s1, s2, g)))
+        set(page.charts) == {('site', 1), ('site', 2),
+                             ('group', 1, '239.1.1.1')} and \
+        page.quiet == {('site', 3), ('site', 4), ('site', 5), ('site', 6),
+                       ('group', 1, '239.2.2.2')}
+    result('usage_chart', ok, repr((s1, s2, g, page.quiet)))
 
 
 def test_web_listen_loopback_only():

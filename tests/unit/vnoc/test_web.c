@@ -121,6 +121,47 @@ static void test_svg_tree(void **state)
 	free(svg);
 }
 
+/* A star of 20: the receivers wrap into rows 8 boxes wide. */
+static void test_svg_wide_star(void **state)
+{
+	struct svg_node n[21];
+	uint32_t out[20];
+	double x[21], y[21], minx = 1e9, maxx = 0;
+	char *svg = NULL, name[21][8];
+	size_t i, j;
+
+	memset(n, 0, sizeof(n));
+	for (i = 0; i < 21; i++) {
+		snprintf(name[i], sizeof(name[i]), "s%zu", i + 1);
+		n[i].site = (uint32_t)i + 1;
+		n[i].name = name[i];
+		n[i].local = i > 0;
+		if (i)
+			out[i - 1] = (uint32_t)i + 1;
+	}
+	n[0].origin = true;
+	n[0].nout = 20;
+	n[0].out = out;
+	CAPTURE(svg, svg_tree(f, n, 21, 0));
+	assert_int_equal(count(svg, "class=\"edge\""), 20);
+	for (i = 0; i < 21; i++) {
+		node_pos(svg, n[i].site, &x[i], &y[i]);
+		if (i && x[i] < minx)
+			minx = x[i];
+		if (i && x[i] > maxx)
+			maxx = x[i];
+	}
+	for (i = 0; i < 21; i++)
+		for (j = i + 1; j < 21; j++)
+			assert_false(x[i] == x[j] && y[i] == y[j]);
+	for (i = 1; i < 21; i++)
+		assert_true(y[i] > y[0]);
+	/* 8 columns of boxes 136 apart, the origin over their middle */
+	assert_true(maxx - minx == 7 * 136);
+	assert_true(x[0] == (minx + maxx) / 2);
+	free(svg);
+}
+
 static void test_svg_chart(void **state)
 {
 	uint64_t sent[WEB_HOURS] = { 0 }, recv[WEB_HOURS] = { 0 };
@@ -242,6 +283,7 @@ int main(void)
 		cmocka_unit_test(test_html_escapes),
 		cmocka_unit_test(test_html_truncates_whole_chars),
 		cmocka_unit_test(test_svg_tree),
+		cmocka_unit_test(test_svg_wide_star),
 		cmocka_unit_test(test_svg_chart),
 		cmocka_unit_test(test_webdata),
 	};
