@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "db.h"
 #include "denylimit.h"
@@ -69,6 +70,8 @@ struct vnoc_server {
 	pthread_mutex_t conn_lock;
 	pthread_cond_t conn_cv;		/* active dropped */
 	unsigned active;		/* connection threads */
+	unsigned reaped;		/* threads joined since the last trim */
+	time_t trimmed;			/* time of the last malloc_trim() */
 	struct vnoc_conn_slot *conns;	/* under conn_lock: every thread */
 	/* Threads still running when vnoc_server_run() returned (they would
 	 * not end even with their sockets shut down): the state they use must

@@ -18,6 +18,7 @@ import ssl
 import subprocess
 import sys
 import time
+import traceback
 
 TOP = os.environ['IVGMP_TOP']
 PKI = os.environ['VNOC_PKI']
@@ -49,6 +50,8 @@ def run_test(fn):
         fn()
     except Exception as e:  # one test's crash is a failure, not an abort
         result(fn.__name__[5:], False, 'exception: %r' % (e,))
+        for line in traceback.format_exc().splitlines():
+            print('# ' + line)
 
 
 ENV = ('<?xml version="1.0" encoding="UTF-8"?>'
@@ -422,6 +425,50 @@ def test_report_seq0_duplicate():
                                                      usage))
 
 
+def rss_kib(v):
+    with open('/proc/%d/status' % v.proc.pid) as f:
+        return int(re.search(r'VmRSS:\s+(\d+)', f.read()).group(1))
+
+
+def test_memory_returned():
+    # rounds of N idle kept-alive TLS connections (one request each, then
+    # idle), all closed: the connections' memory goes back (it used to
+    # stay at the peak and grow with each round), and an idle connection
+    # costs less than 200 KiB (it was 234)
+    n, rounds = 400, 3
+    body = env('<vnoc:GetState><sinceVersion>0</sinceVersion><waitSeconds>0'
+               '</waitSeconds></vnoc:GetState>')
+    req = ('POST / HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n'
+           % len(body)).encode() + body
+    base = rss_kib(srv)
+    peaks, left = [], []
+    for _ in range(rounds):
+        socks = []
+        for _ in range(n):
+            s = connect(PORT, 'site1', timeout=10)
+            exchange(s, req)
+            socks.append(s)
+        time.sleep(0.5)
+        peaks.append(rss_kib(srv))
+        for s in socks:
+            s.close()
+        deadline = time.monotonic() + 20
+        while srv.threads() > 1 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(1.5)     # the accept loop trims once a second
+        left.append(rss_kib(srv))
+    per_conn = (peaks[0] - base) / n
+    kept = max(left[1:]) - base
+    print('# memory: baseline %d KiB; %d idle TLS connections: +%.0f KiB '
+          'each; after closing them, rounds: %s KiB above baseline' % (
+              base, n, per_conn, [l - base for l in left]), flush=True)
+    result('memory_idle_connection_bounded', per_conn < 200,
+           '%.0f KiB per connection' % per_conn)
+    result('memory_returned_after_close',
+           kept < 0.5 * (min(peaks) - base),
+           'baseline %d peaks %r after close %r' % (base, peaks, left))
+
+
 # ---- random fuzz ----------------------------------------------------------
 
 SEEDS = [
@@ -536,9 +583,9 @@ fuzz = None
 
 def main():
     global srv, fuzz
-    srv = Vnoc(VNOC, 'hostile', PORT, extra='max-connections = 64\n')
+    srv = Vnoc(VNOC, 'hostile', PORT, extra='max_connections = 1024\n')
     fuzz = Vnoc(VNOC_ASAN, 'fuzz', FUZZ_PORT, plain=True,
-                extra='max-connections = 8\n')
+                extra='max_connections = 8\n')
     try:
         for i in (1, 2, 3):
             ctl(srv.url, 'admin', 'site', 'add', i, 'site%d' % i,
@@ -554,7 +601,7 @@ def main():
                   test_two_operations, test_unknown_operation,
                   test_well_formed_still_served, test_fault_codes,
                   test_fault_declared_in_wsdl, test_report_seq0_duplicate,
-                  test_random_fuzz):
+                  test_memory_returned, test_random_fuzz):
             run_test(t)
     finally:
         rc = srv.stop()
