@@ -105,10 +105,11 @@ ctl() {
 	ip netns exec "$N1" "$top/vnoc/ivgmp-vnocctl" -u "$URL" -C "$W/pki/$1.crt" \
 		-K "$W/pki/$1.key" -A "$W/pki/ca.crt" "${@:2}"
 }
-status() { "$top/agent/ivgmp-agent" -s "$W/ctl$1" status; }
+# bounded: a stuck agent or charon is a FAIL with logs, not a hung test
+status() { timeout $((10 * slow)) "$top/agent/ivgmp-agent" -s "$W/ctl$1" status; }
 swan() {	# swan I ARGS: swanctl against router I's charon
 	local i=$1; shift
-	STRONGSWAN_CONF="$W/r$i/strongswan.conf" swanctl "$@" \
+	STRONGSWAN_CONF="$W/r$i/strongswan.conf" timeout $((20 * slow)) swanctl "$@" \
 		--uri "unix://$W/r$i/charon.vici" 2>/dev/null
 }
 
@@ -234,7 +235,7 @@ fi
 
 # CHILD_SA: only where the kernel has ESP with AES-GCM
 esp_ok() {
-	ip netns add "ivce-$$" && ip -n "ivce-$$" xfrm state add src 192.0.2.1 \
+	ip netns add "ivce-$$" && timeout $((30 * slow)) ip -n "ivce-$$" xfrm state add src 192.0.2.1 \
 		dst 192.0.2.2 proto esp spi 0x100 mode transport \
 		aead 'rfc4106(gcm(aes))' 0x0102030405060708090a0b0c0d0e0f1011121314 128
 	local r=$?
@@ -242,7 +243,9 @@ esp_ok() {
 	return $r
 }
 child_up() { status "$1" | grep -A2 "peer $2 " | grep -q "CHILD INSTALLED"; }
+echo "# does this kernel have ESP with AES-GCM?"
 if esp_ok 2>/dev/null; then
+	echo "# yes: CHILD_SA checks"
 	if wait_for 20 child_up 1 2 && wait_for 10 child_up 2 1 &&
 		ip -n "$N1" xfrm policy | grep -q "proto udp sport 7654 dport 7654" &&
 		ip -n "$N1" xfrm state | grep -q "mode transport"; then
@@ -267,7 +270,7 @@ fi
 
 # charon killed and restarted: the agent reconnects and keys again
 kill -9 "${charon_pid[1]}"; wait "${charon_pid[1]}" 2>/dev/null
-if wait_for 10 sh -c "'$top/agent/ivgmp-agent' -s '$W/ctl1' status | grep -q 'charon .* down'"; then
+if wait_for 10 sh -c "timeout 10 '$top/agent/ivgmp-agent' -s '$W/ctl1' status | grep -q 'charon .* down'"; then
 	pass charon-loss-seen
 else
 	fail charon-loss-seen
