@@ -66,6 +66,11 @@ cleanup() {
 	wait 2>/dev/null
 	ip netns del "$N1" 2>/dev/null
 	ip netns del "$N2" 2>/dev/null
+	# the VM rig keeps $IVGMP_OUT of a failed run
+	if [ -n "${IVGMP_OUT:-}" ] && [ $fails -ne 0 ]; then
+		cp "$W"/agent?.log "$IVGMP_OUT/" 2>/dev/null
+		for i in 1 2; do cp "$W/r$i/charon.log" "$IVGMP_OUT/charon$i.log"; done 2>/dev/null
+	fi
 	if [ $fails -ne 0 ]; then
 		for i in 1 2; do
 			echo "# agent $i log:"; tail -25 "$W/agent$i.log" | sed 's/^/# /'
