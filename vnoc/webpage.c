@@ -517,7 +517,10 @@ void web_page(FILE *f, struct vnoc_state *st, const struct web_data *d,
 	page_begin(f, "IVGMP VNOC");
 	fprintf(f, "<h1>IVGMP VNOC</h1>\n<p class=\"meta\">%s &middot; view "
 		"version %" PRIu64 " &middot; %zu sites, %zu groups, %zu "
-		"policies &middot; read-only, reload for fresh data</p>\n", t,
+		"policies &middot; read-only, reload for fresh data</p>\n"
+		"<nav><a href=\"#sites\">Sites</a> &middot; <a href=\"#groups\">"
+		"Groups</a> &middot; <a href=\"#denials\">Denials</a> &middot; "
+		"<a href=\"#usage\">Usage</a></nav>\n", t,
 		st->version, st->nsites, st->ngroups, st->npolicies);
 	sites_section(f, st);
 	groups_section(f, st, d);
