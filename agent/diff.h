@@ -6,8 +6,8 @@
  *
  * Apply in this order, so that no route ever names a missing site and the
  * traffic of a route being changed is never interrupted:
- *   1. site_set   (NLM_F_CREATE | NLM_F_REPLACE)
- *   2. route_set  (NLM_F_CREATE | NLM_F_REPLACE: the next-hop list is swapped
+ *   1. site_set   (SET_SITE: create or replace)
+ *   2. route_set  (SET_ROUTE: create or replace; the next-hop list is swapped
  *                  atomically and the route keeps its counters)
  *   3. route_del
  *   4. site_del

@@ -234,8 +234,7 @@ static int apply(void)
 	}
 
 	for (i = 0; i < d.nsite_set; i++) {
-		err = ivgmp_nl_site_new(nl, d.site_set[i],
-					NLM_F_CREATE | NLM_F_REPLACE);
+		err = ivgmp_nl_site_new(nl, d.site_set[i], true);
 		if (err) {
 			log_warnx("kernel: site %u: %s %s", d.site_set[i]->id,
 				  strerror(-err), nlerr());
@@ -243,8 +242,7 @@ static int apply(void)
 		}
 	}
 	for (i = 0; i < d.nroute_set; i++) {
-		err = ivgmp_nl_route_new(nl, d.route_set[i],
-					 NLM_F_CREATE | NLM_F_REPLACE);
+		err = ivgmp_nl_route_new(nl, d.route_set[i], true);
 		if (err) {
 			log_warnx("kernel: route: %s %s", strerror(-err),
 				  nlerr());
@@ -342,8 +340,7 @@ static int on_event(const struct ivgmp_event_info *e, void *data)
 
 		log_debug("kernel: %s to %s still sends: route restored", ss,
 			  gs);
-		if (r && nl && ivgmp_nl_route_new(nl, r, NLM_F_CREATE |
-						  NLM_F_REPLACE)) {
+		if (r && nl && ivgmp_nl_route_new(nl, r, true)) {
 			log_warnx("kernel: restoring a route: %s", nlerr());
 			view_applied = false;
 		}

@@ -10,12 +10,10 @@
 #include <linux/in6.h>
 #include <linux/rcupdate.h>
 #include <linux/types.h>
-#include <net/netlink.h>
 #include <uapi/linux/ivgmp.h>
 
 struct net_device;
-struct nlattr;
-struct sk_buff;
+struct netlink_ext_ack;
 struct ivgmp_net;
 
 /* Network-order address of either family; v4 uses the first 4 bytes. */
@@ -99,23 +97,14 @@ bool ivgmp_config_local_source6(const struct ivgmp_config *cfg,
 				struct net_device *dev,
 				const struct in6_addr *saddr);
 
-/* Netlink side, used by netlink.c and the KUnit tests. */
-extern const struct nla_policy ivgmp_config_policy[IVGMP_CONFIG_A_MAX + 1];
-
 void ivgmp_config_init_defaults(struct ivgmp_config *cfg);
 /*
- * Parse a validated IVGMP_A_CONFIG nest into @cfg, changing only the fields
- * present (returned as a mask of IVGMP_CONFIG_HAS_* in *@has). Checks what
- * the policy cannot: list lengths, duplicates, prefix host bits, v4 xor v6.
- * When @net is not NULL, LAN ifindexes must exist in it.
+ * Make @new (a parsed copy of the current snapshot) the config: rebind the
+ * tunnel sockets if needed, publish it, free the old one after a grace
+ * period. Takes @new in every case. Caller holds ivgmp_net.lock.
  */
-int ivgmp_config_parse(const struct nlattr *nest, struct ivgmp_config *cfg,
-		       u32 *has, struct net *net,
-		       struct netlink_ext_ack *extack);
-int ivgmp_config_fill(struct sk_buff *skb, const struct ivgmp_config *cfg);
-/* Apply a parsed config: swap the snapshot, rebind the tunnel if needed. */
-int ivgmp_config_set(struct ivgmp_net *in, const struct nlattr *nest,
-		     struct netlink_ext_ack *extack);
+int ivgmp_config_replace(struct ivgmp_net *in, struct ivgmp_config *new,
+			 struct netlink_ext_ack *extack);
 
 int ivgmp_config_net_init(struct ivgmp_net *in);
 void ivgmp_config_net_exit(struct ivgmp_net *in);

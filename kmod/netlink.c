@@ -3,10 +3,14 @@
  * Generic netlink family "ivgmp", version 1: config, sites, routes with
  * counters, flush, stats and NEW_SOURCE events. Each op has its own strict
  * policy, so an attribute that does not belong to a command is rejected
- * rather than ignored.
+ * rather than ignored. Every policy of the family is in this file, and
+ * Documentation/netlink/specs/ivgmp.yaml describes them (a VM test compares
+ * the two through CTRL_CMD_GETPOLICY).
  */
 
+#include <linux/inetdevice.h>
 #include <linux/ipv6.h>
+#include <linux/netdevice.h>
 #include <linux/slab.h>
 #include <net/genetlink.h>
 #include <net/ipv6.h>
@@ -14,11 +18,19 @@
 #include "netlink.h"
 
 /*
- * Counters are reply-only. They are nests, so the policy says NLA_NESTED
- * (NLA_REJECT would fail on NLA_F_NESTED with a confusing message) and the
- * parsers reject them with ivgmp_reply_only().
+ * Counters are reply-only. Their nest has a policy all the same, so that
+ * the policy the family reports describes every attribute; the parsers
+ * then reject it with ivgmp_reply_only() (NLA_REJECT would fail on
+ * NLA_F_NESTED first, with a confusing message).
  */
-static const struct nla_policy ivgmp_stats_reject = { .type = NLA_NESTED };
+static const struct nla_policy ivgmp_stats_policy[IVGMP_STATS_A_MAX + 1] = {
+	[IVGMP_STATS_A_TX_PACKETS] = { .type = NLA_U64 },
+	[IVGMP_STATS_A_TX_BYTES] = { .type = NLA_U64 },
+	[IVGMP_STATS_A_RX_PACKETS] = { .type = NLA_U64 },
+	[IVGMP_STATS_A_RX_BYTES] = { .type = NLA_U64 },
+	[IVGMP_STATS_A_DELIVERED] = { .type = NLA_U64 },
+	[IVGMP_STATS_A_RELAYED] = { .type = NLA_U64 },
+};
 
 static bool ivgmp_reply_only(const struct nlattr *attr,
 			     struct netlink_ext_ack *extack)
@@ -29,17 +41,17 @@ static bool ivgmp_reply_only(const struct nlattr *attr,
 	return true;
 }
 
-const struct nla_policy ivgmp_site_policy[IVGMP_SITE_A_MAX + 1] = {
+static const struct nla_policy ivgmp_site_policy[IVGMP_SITE_A_MAX + 1] = {
 	[IVGMP_SITE_A_ID] = NLA_POLICY_MIN(NLA_U32, 1),
 	[IVGMP_SITE_A_ADDR4] = NLA_POLICY_EXACT_LEN(sizeof(__be32)),
 	[IVGMP_SITE_A_ADDR6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 	[IVGMP_SITE_A_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
-	[IVGMP_SITE_A_STATS] = ivgmp_stats_reject,
+	[IVGMP_SITE_A_STATS] = NLA_POLICY_NESTED(ivgmp_stats_policy),
 };
 
 static const struct nla_policy ivgmp_nexthop_policy[IVGMP_NEXTHOP_A_MAX + 1] = {
 	[IVGMP_NEXTHOP_A_SITE] = NLA_POLICY_MIN(NLA_U32, 1),
-	[IVGMP_NEXTHOP_A_STATS] = ivgmp_stats_reject,
+	[IVGMP_NEXTHOP_A_STATS] = NLA_POLICY_NESTED(ivgmp_stats_policy),
 };
 
 /* Only IVGMP_A_NEXTHOP may appear inside IVGMP_ROUTE_A_NEXTHOPS. */
@@ -47,7 +59,7 @@ static const struct nla_policy ivgmp_nexthops_policy[IVGMP_A_NEXTHOP + 1] = {
 	[IVGMP_A_NEXTHOP] = NLA_POLICY_NESTED(ivgmp_nexthop_policy),
 };
 
-const struct nla_policy ivgmp_route_policy[IVGMP_ROUTE_A_MAX + 1] = {
+static const struct nla_policy ivgmp_route_policy[IVGMP_ROUTE_A_MAX + 1] = {
 	[IVGMP_ROUTE_A_VPN] = { .type = NLA_U32 },
 	[IVGMP_ROUTE_A_GROUP4] = NLA_POLICY_EXACT_LEN(sizeof(__be32)),
 	[IVGMP_ROUTE_A_GROUP6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
@@ -56,7 +68,52 @@ const struct nla_policy ivgmp_route_policy[IVGMP_ROUTE_A_MAX + 1] = {
 	[IVGMP_ROUTE_A_ORIGIN] = NLA_POLICY_MIN(NLA_U32, 1),
 	[IVGMP_ROUTE_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, __IVGMP_ROUTE_F_ALL),
 	[IVGMP_ROUTE_A_NEXTHOPS] = NLA_POLICY_NESTED(ivgmp_nexthops_policy),
-	[IVGMP_ROUTE_A_STATS] = ivgmp_stats_reject,
+	[IVGMP_ROUTE_A_STATS] = NLA_POLICY_NESTED(ivgmp_stats_policy),
+};
+
+#define IVGMP_MAX_EVENT_RATE	1000000
+
+static struct netlink_range_validation ivgmp_event_rate_range = {
+	.min = 0,
+	.max = IVGMP_MAX_EVENT_RATE,
+};
+
+static struct netlink_range_validation ivgmp_ifindex_range = {
+	.min = 1,
+	.max = INT_MAX,
+};
+
+static const struct nla_policy ivgmp_lan_policy[IVGMP_LAN_A_MAX + 1] = {
+	[IVGMP_LAN_A_IFINDEX] = NLA_POLICY_FULL_RANGE(NLA_U32,
+						      &ivgmp_ifindex_range),
+	[IVGMP_LAN_A_VPN] = { .type = NLA_U32 },
+};
+
+/* Only IVGMP_A_LAN may appear inside IVGMP_CONFIG_A_LANS. */
+static const struct nla_policy ivgmp_lans_policy[IVGMP_A_LAN + 1] = {
+	[IVGMP_A_LAN] = NLA_POLICY_NESTED(ivgmp_lan_policy),
+};
+
+static const struct nla_policy ivgmp_prefix_policy[IVGMP_PREFIX_A_MAX + 1] = {
+	[IVGMP_PREFIX_A_ADDR4] = NLA_POLICY_EXACT_LEN(sizeof(__be32)),
+	[IVGMP_PREFIX_A_ADDR6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[IVGMP_PREFIX_A_PLEN] = NLA_POLICY_MAX(NLA_U8, 128),
+};
+
+static const struct nla_policy ivgmp_prefixes_policy[IVGMP_A_PREFIX + 1] = {
+	[IVGMP_A_PREFIX] = NLA_POLICY_NESTED(ivgmp_prefix_policy),
+};
+
+static const struct nla_policy ivgmp_config_policy[IVGMP_CONFIG_A_MAX + 1] = {
+	[IVGMP_CONFIG_A_SITE_ID] = { .type = NLA_U32 },
+	[IVGMP_CONFIG_A_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
+	[IVGMP_CONFIG_A_FLAGS] = NLA_POLICY_MASK(NLA_U32,
+						 __IVGMP_CONFIG_F_ALL),
+	[IVGMP_CONFIG_A_HOP_LIMIT] = NLA_POLICY_MIN(NLA_U8, 1),
+	[IVGMP_CONFIG_A_EVENT_RATE] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &ivgmp_event_rate_range),
+	[IVGMP_CONFIG_A_LANS] = NLA_POLICY_NESTED(ivgmp_lans_policy),
+	[IVGMP_CONFIG_A_PREFIXES] = NLA_POLICY_NESTED(ivgmp_prefixes_policy),
 };
 
 /* Top-level policies, one per op: anything not listed is rejected. */
@@ -308,6 +365,272 @@ int ivgmp_route_parse(const struct nlattr *nest, struct ivgmp_route_spec *spec,
 	return 0;
 }
 
+/* ---- Config ---- */
+
+static int ivgmp_parse_lans(const struct nlattr *lans, struct ivgmp_config *cfg,
+			    struct net *net, struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[IVGMP_LAN_A_MAX + 1];
+	const struct nlattr *lan;
+	unsigned int n = 0, i;
+	int rem, err;
+
+	/* Count first: the size of the list is the first thing wrong. */
+	nla_for_each_nested(lan, lans, rem) {
+		if (++n > IVGMP_MAX_LANS) {
+			NL_SET_ERR_MSG_ATTR(extack, lan,
+					    "too many LAN interfaces (at most "
+					    __stringify(IVGMP_MAX_LANS) ")");
+			return -E2BIG;
+		}
+	}
+	n = 0;
+	nla_for_each_nested(lan, lans, rem) {
+		int ifindex;
+
+		err = nla_parse_nested(tb, IVGMP_LAN_A_MAX, lan,
+				       ivgmp_lan_policy, extack);
+		if (err)
+			return err;
+		if (!tb[IVGMP_LAN_A_IFINDEX] || !tb[IVGMP_LAN_A_VPN]) {
+			NL_SET_ERR_MSG_ATTR(extack, lan,
+					    "LAN needs an ifindex and a VPN id");
+			return -EINVAL;
+		}
+		ifindex = nla_get_u32(tb[IVGMP_LAN_A_IFINDEX]);
+		for (i = 0; i < n; i++) {
+			if (cfg->lans[i].ifindex == ifindex) {
+				NL_SET_ERR_MSG_ATTR(extack,
+						    tb[IVGMP_LAN_A_IFINDEX],
+						    "duplicate LAN interface");
+				return -EINVAL;
+			}
+		}
+		if (net) {
+			bool found;
+
+			rcu_read_lock();
+			found = dev_get_by_index_rcu(net, ifindex);
+			rcu_read_unlock();
+			if (!found) {
+				NL_SET_ERR_MSG_ATTR(extack,
+						    tb[IVGMP_LAN_A_IFINDEX],
+						    "no such interface in this namespace");
+				return -ENODEV;
+			}
+		}
+		cfg->lans[n].ifindex = ifindex;
+		cfg->lans[n].vpn = nla_get_u32(tb[IVGMP_LAN_A_VPN]);
+		n++;
+	}
+	cfg->n_lans = n;
+	return 0;
+}
+
+static bool ivgmp_prefix_equal(const struct ivgmp_prefix *a,
+			       const struct ivgmp_prefix *b)
+{
+	return a->family == b->family && a->plen == b->plen &&
+	       !memcmp(&a->addr, &b->addr, sizeof(a->addr));
+}
+
+static int ivgmp_parse_prefix(const struct nlattr *attr, struct ivgmp_prefix *p,
+			      struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[IVGMP_PREFIX_A_MAX + 1];
+	int err;
+
+	err = nla_parse_nested(tb, IVGMP_PREFIX_A_MAX, attr,
+			       ivgmp_prefix_policy, extack);
+	if (err)
+		return err;
+	if (!!tb[IVGMP_PREFIX_A_ADDR4] == !!tb[IVGMP_PREFIX_A_ADDR6]) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "prefix needs exactly one of ADDR4 and ADDR6");
+		return -EINVAL;
+	}
+	if (!tb[IVGMP_PREFIX_A_PLEN]) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "prefix needs a length");
+		return -EINVAL;
+	}
+	memset(p, 0, sizeof(*p));
+	p->plen = nla_get_u8(tb[IVGMP_PREFIX_A_PLEN]);
+	if (tb[IVGMP_PREFIX_A_ADDR4]) {
+		p->family = AF_INET;
+		p->addr.v4 = nla_get_in_addr(tb[IVGMP_PREFIX_A_ADDR4]);
+		if (p->plen > 32) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[IVGMP_PREFIX_A_PLEN],
+					    "IPv4 prefix length above 32");
+			return -EINVAL;
+		}
+		if (p->addr.v4 & ~inet_make_mask(p->plen)) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[IVGMP_PREFIX_A_ADDR4],
+					    "host bits set in prefix");
+			return -EINVAL;
+		}
+	} else {
+		struct in6_addr masked;
+
+		p->family = AF_INET6;
+		p->addr.v6 = nla_get_in6_addr(tb[IVGMP_PREFIX_A_ADDR6]);
+		ipv6_addr_prefix(&masked, &p->addr.v6, p->plen);
+		if (!ipv6_addr_equal(&masked, &p->addr.v6)) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[IVGMP_PREFIX_A_ADDR6],
+					    "host bits set in prefix");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int ivgmp_parse_prefixes(const struct nlattr *prefixes,
+				struct ivgmp_config *cfg,
+				struct netlink_ext_ack *extack)
+{
+	const struct nlattr *attr;
+	unsigned int n = 0, i;
+	int rem, err;
+
+	nla_for_each_nested(attr, prefixes, rem) {
+		if (++n > IVGMP_MAX_PREFIXES) {
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "too many prefixes (at most "
+					    __stringify(IVGMP_MAX_PREFIXES) ")");
+			return -E2BIG;
+		}
+	}
+	n = 0;
+	nla_for_each_nested(attr, prefixes, rem) {
+		err = ivgmp_parse_prefix(attr, &cfg->prefixes[n], extack);
+		if (err)
+			return err;
+		for (i = 0; i < n; i++) {
+			if (ivgmp_prefix_equal(&cfg->prefixes[i],
+					       &cfg->prefixes[n])) {
+				NL_SET_ERR_MSG_ATTR(extack, attr,
+						    "duplicate prefix");
+				return -EINVAL;
+			}
+		}
+		n++;
+	}
+	cfg->n_prefixes = n;
+	return 0;
+}
+
+int ivgmp_config_parse(const struct nlattr *nest, struct ivgmp_config *cfg,
+		       u32 *has, struct net *net,
+		       struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[IVGMP_CONFIG_A_MAX + 1];
+	int err;
+
+	*has = 0;
+	err = nla_parse_nested(tb, IVGMP_CONFIG_A_MAX, nest,
+			       ivgmp_config_policy, extack);
+	if (err)
+		return err;
+
+	/* Lists first: they are the only part that can fail. */
+	if (tb[IVGMP_CONFIG_A_LANS]) {
+		err = ivgmp_parse_lans(tb[IVGMP_CONFIG_A_LANS], cfg, net,
+				       extack);
+		if (err)
+			return err;
+		*has |= IVGMP_CONFIG_HAS_LANS;
+	}
+	if (tb[IVGMP_CONFIG_A_PREFIXES]) {
+		err = ivgmp_parse_prefixes(tb[IVGMP_CONFIG_A_PREFIXES], cfg,
+					   extack);
+		if (err)
+			return err;
+		*has |= IVGMP_CONFIG_HAS_PREFIXES;
+	}
+	if (tb[IVGMP_CONFIG_A_SITE_ID]) {
+		cfg->site_id = nla_get_u32(tb[IVGMP_CONFIG_A_SITE_ID]);
+		*has |= IVGMP_CONFIG_HAS_SITE_ID;
+	}
+	if (tb[IVGMP_CONFIG_A_PORT]) {
+		cfg->port = nla_get_u16(tb[IVGMP_CONFIG_A_PORT]);
+		*has |= IVGMP_CONFIG_HAS_PORT;
+	}
+	if (tb[IVGMP_CONFIG_A_FLAGS]) {
+		cfg->flags = nla_get_u32(tb[IVGMP_CONFIG_A_FLAGS]);
+		*has |= IVGMP_CONFIG_HAS_FLAGS;
+	}
+	if (tb[IVGMP_CONFIG_A_HOP_LIMIT]) {
+		cfg->hop_limit = nla_get_u8(tb[IVGMP_CONFIG_A_HOP_LIMIT]);
+		*has |= IVGMP_CONFIG_HAS_HOP_LIMIT;
+	}
+	if (tb[IVGMP_CONFIG_A_EVENT_RATE]) {
+		cfg->event_rate = nla_get_u32(tb[IVGMP_CONFIG_A_EVENT_RATE]);
+		*has |= IVGMP_CONFIG_HAS_EVENT_RATE;
+	}
+	return 0;
+}
+
+static int ivgmp_config_fill_lists(struct sk_buff *skb,
+				   const struct ivgmp_config *cfg)
+{
+	struct nlattr *list, *item;
+	unsigned int i;
+
+	list = nla_nest_start(skb, IVGMP_CONFIG_A_LANS);
+	if (!list)
+		return -EMSGSIZE;
+	for (i = 0; i < cfg->n_lans; i++) {
+		item = nla_nest_start(skb, IVGMP_A_LAN);
+		if (!item ||
+		    nla_put_u32(skb, IVGMP_LAN_A_IFINDEX, cfg->lans[i].ifindex) ||
+		    nla_put_u32(skb, IVGMP_LAN_A_VPN, cfg->lans[i].vpn))
+			return -EMSGSIZE;
+		nla_nest_end(skb, item);
+	}
+	nla_nest_end(skb, list);
+
+	list = nla_nest_start(skb, IVGMP_CONFIG_A_PREFIXES);
+	if (!list)
+		return -EMSGSIZE;
+	for (i = 0; i < cfg->n_prefixes; i++) {
+		const struct ivgmp_prefix *p = &cfg->prefixes[i];
+		int err;
+
+		item = nla_nest_start(skb, IVGMP_A_PREFIX);
+		if (!item)
+			return -EMSGSIZE;
+		if (p->family == AF_INET)
+			err = nla_put_in_addr(skb, IVGMP_PREFIX_A_ADDR4,
+					      p->addr.v4);
+		else
+			err = nla_put_in6_addr(skb, IVGMP_PREFIX_A_ADDR6,
+					       &p->addr.v6);
+		if (err || nla_put_u8(skb, IVGMP_PREFIX_A_PLEN, p->plen))
+			return -EMSGSIZE;
+		nla_nest_end(skb, item);
+	}
+	nla_nest_end(skb, list);
+	return 0;
+}
+
+/* Puts IVGMP_A_CONFIG; on -EMSGSIZE the caller cancels the message. */
+int ivgmp_config_fill(struct sk_buff *skb, const struct ivgmp_config *cfg)
+{
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, IVGMP_A_CONFIG);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, IVGMP_CONFIG_A_SITE_ID, cfg->site_id) ||
+	    nla_put_u16(skb, IVGMP_CONFIG_A_PORT, cfg->port) ||
+	    nla_put_u32(skb, IVGMP_CONFIG_A_FLAGS, cfg->flags) ||
+	    nla_put_u8(skb, IVGMP_CONFIG_A_HOP_LIMIT, cfg->hop_limit) ||
+	    nla_put_u32(skb, IVGMP_CONFIG_A_EVENT_RATE, cfg->event_rate) ||
+	    ivgmp_config_fill_lists(skb, cfg))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 /* ---- Replies ---- */
 
 static int ivgmp_put_stats(struct sk_buff *skb, int type,
@@ -434,7 +757,7 @@ static size_t ivgmp_route_msg_size(unsigned int n_nexthops)
 	       nla_total_size(4) + nla_total_size(0) + n_nexthops * nh + stats;
 }
 
-/* ---- Config ---- */
+/* ---- Config commands ---- */
 
 /* Like GENL_REQ_ATTR_CHECK, but also says in words what is missing. */
 #define ivgmp_missing(info, type, msg) ({				\
@@ -480,18 +803,34 @@ free_msg:
 static int ivgmp_nl_set_config(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ivgmp_net *in = ivgmp_net(genl_info_net(info));
+	struct ivgmp_config *cfg;
+	u32 has;
 	int err;
 
 	if (ivgmp_missing(info, IVGMP_A_CONFIG, "missing IVGMP_A_CONFIG"))
 		return -EINVAL;
 	mutex_lock(&in->lock);
-	err = ivgmp_config_set(in, info->attrs[IVGMP_A_CONFIG], info->extack);
+	/* Parse into a copy: a rejected request changes nothing. */
+	cfg = kmemdup(ivgmp_config_locked(in), sizeof(*cfg), GFP_KERNEL);
+	if (!cfg) {
+		err = -ENOMEM;
+		goto unlock;
+	}
+	err = ivgmp_config_parse(info->attrs[IVGMP_A_CONFIG], cfg, &has,
+				 in->net, info->extack);
+	if (err) {
+		kfree(cfg);
+		goto unlock;
+	}
+	err = ivgmp_config_replace(in, cfg, info->extack);
+unlock:
 	mutex_unlock(&in->lock);
 	return err;
 }
 
 /* ---- Sites ---- */
 
+/* NEW_SITE creates a site; SET_SITE also replaces an existing one. */
 static int ivgmp_nl_new_site(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ivgmp_net *in = ivgmp_net(genl_info_net(info));
@@ -505,7 +844,8 @@ static int ivgmp_nl_new_site(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 	mutex_lock(&in->lock);
-	err = ivgmp_site_add(in, &spec, info->nlhdr->nlmsg_flags,
+	err = ivgmp_site_add(in, &spec,
+			     info->genlhdr->cmd == IVGMP_CMD_SET_SITE,
 			     info->extack);
 	mutex_unlock(&in->lock);
 	return err;
@@ -574,59 +914,104 @@ free_msg:
 }
 
 /*
- * Dump cursor in cb->args: [0] objects already sent, [1] table generation
- * when the cursor was saved, [2] the next object. The pointer is only used
- * if the generation is unchanged, i.e. nothing was added or freed since;
- * otherwise the dump resumes by count and is flagged NLM_F_DUMP_INTR.
+ * Dump cursor, in cb->ctx: how many objects were sent, and the key of the
+ * last one. A batch resumes right after that object, found again by its
+ * key; if it was deleted in between, after as many objects as were sent.
+ * The table changed in that case, so genl_dump_check_consistent() flags
+ * the batch NLM_F_DUMP_INTR. No pointer is kept between batches.
  */
-enum { IVGMP_CB_COUNT, IVGMP_CB_GEN, IVGMP_CB_NEXT };
+struct ivgmp_cursor {
+	u32 count;
+	union {
+		u32 site_id;
+		struct ivgmp_route_key route;
+	} last;
+};
 
-static int ivgmp_nl_dump_sites(struct sk_buff *skb, struct netlink_callback *cb)
+static struct ivgmp_cursor *ivgmp_cursor(struct netlink_callback *cb)
 {
-	struct ivgmp_net *in = ivgmp_net(sock_net(skb->sk));
-	unsigned long count = cb->args[IVGMP_CB_COUNT], skip = count;
-	const struct ivgmp_config *cfg;
-	struct ivgmp_site *site;
+	BUILD_BUG_ON(sizeof(struct ivgmp_cursor) > sizeof(cb->ctx));
+	return (struct ivgmp_cursor *)cb->ctx;
+}
+
+/* Put the object at @pos into @skb and note its key in @cur. */
+typedef int (*ivgmp_dump_one_t)(struct sk_buff *skb, struct ivgmp_net *in,
+				struct list_head *pos,
+				struct ivgmp_cursor *cur);
+
+/*
+ * One batch of a dump of the list @head, from after @last (the object the
+ * cursor names, or NULL if it is gone). Caller holds ivgmp_net.lock.
+ */
+static int ivgmp_dump_list(struct sk_buff *skb, struct netlink_callback *cb,
+			   struct ivgmp_net *in, struct list_head *head,
+			   struct list_head *last, u8 cmd, ivgmp_dump_one_t one)
+{
+	struct ivgmp_cursor *cur = ivgmp_cursor(cb);
+	struct list_head *pos = last ? last->next : head->next;
+	u32 skip;
 	int err = 0;
 
-	mutex_lock(&in->lock);
-	cfg = ivgmp_config_locked(in);
+	for (skip = last ? 0 : cur->count; skip && pos != head; skip--)
+		pos = pos->next;
 	cb->seq = in->table.gen;
-	list_for_each_entry(site, &in->table.sites, list) {
+	for (; pos != head; pos = pos->next) {
 		void *hdr;
 
-		if (skip) {
-			skip--;
-			continue;
-		}
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
 				  cb->nlh->nlmsg_seq, &ivgmp_genl_family,
-				  NLM_F_MULTI, IVGMP_CMD_GET_SITE);
+				  NLM_F_MULTI, cmd);
 		if (!hdr) {
 			err = -EMSGSIZE;
 			break;
 		}
 		genl_dump_check_consistent(cb, hdr);
-		err = ivgmp_site_fill(skb, site, cfg);
+		err = one(skb, in, pos, cur);
 		if (err) {
 			genlmsg_cancel(skb, hdr);
 			break;
 		}
 		genlmsg_end(skb, hdr);
-		count++;
+		cur->count++;
 	}
-	mutex_unlock(&in->lock);
-	cb->args[IVGMP_CB_COUNT] = count;
-	/* A full skb ends this batch; an empty one means the object is
-	 * too big for any message.
-	 */
+	/* A full skb ends a batch; an empty one: the object fits no message. */
 	if (err && !skb->len)
 		return err;
 	return skb->len;
 }
 
+static int ivgmp_dump_site_one(struct sk_buff *skb, struct ivgmp_net *in,
+			       struct list_head *pos, struct ivgmp_cursor *cur)
+{
+	struct ivgmp_site *site = list_entry(pos, struct ivgmp_site, list);
+	int err;
+
+	err = ivgmp_site_fill(skb, site, ivgmp_config_locked(in));
+	if (!err)
+		cur->last.site_id = site->id;
+	return err;
+}
+
+static int ivgmp_nl_dump_sites(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct ivgmp_net *in = ivgmp_net(sock_net(skb->sk));
+	struct ivgmp_cursor *cur = ivgmp_cursor(cb);
+	struct ivgmp_site *last = NULL;
+	int ret;
+
+	mutex_lock(&in->lock);
+	if (cur->count)
+		last = ivgmp_site_lookup(in, cur->last.site_id);
+	ret = ivgmp_dump_list(skb, cb, in, &in->table.sites,
+			      last ? &last->list : NULL, IVGMP_CMD_GET_SITE,
+			      ivgmp_dump_site_one);
+	mutex_unlock(&in->lock);
+	return ret;
+}
+
 /* ---- Routes ---- */
 
+/* NEW_ROUTE creates a route; SET_ROUTE also replaces an existing one. */
 static int ivgmp_nl_new_route(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ivgmp_net *in = ivgmp_net(genl_info_net(info));
@@ -640,7 +1025,8 @@ static int ivgmp_nl_new_route(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 	mutex_lock(&in->lock);
-	err = ivgmp_route_add(in, &spec, info->nlhdr->nlmsg_flags,
+	err = ivgmp_route_add(in, &spec,
+			      info->genlhdr->cmd == IVGMP_CMD_SET_ROUTE,
 			      info->extack);
 	mutex_unlock(&in->lock);
 	ivgmp_route_spec_free(&spec);
@@ -738,53 +1124,35 @@ static int ivgmp_nl_dump_routes_start(struct netlink_callback *cb)
 	return 0;
 }
 
+static int ivgmp_dump_route_one(struct sk_buff *skb, struct ivgmp_net *in,
+				struct list_head *pos,
+				struct ivgmp_cursor *cur)
+{
+	struct ivgmp_route *r = list_entry(pos, struct ivgmp_route, list);
+	int err;
+
+	err = ivgmp_route_fill(skb, in, r);
+	if (!err)
+		cur->last.route = r->key;
+	return err;
+}
+
 static int ivgmp_nl_dump_routes(struct sk_buff *skb,
 				struct netlink_callback *cb)
 {
 	struct ivgmp_net *in = ivgmp_net(sock_net(skb->sk));
-	unsigned long count = cb->args[IVGMP_CB_COUNT], skip;
-	struct list_head *head = &in->table.route_list;
-	struct ivgmp_route *r;
-	int err = 0;
+	struct ivgmp_cursor *cur = ivgmp_cursor(cb);
+	struct ivgmp_route *last = NULL;
+	int ret;
 
 	mutex_lock(&in->lock);
-	cb->seq = in->table.gen;
-	if (cb->args[IVGMP_CB_NEXT] && cb->args[IVGMP_CB_GEN] == cb->seq) {
-		r = (struct ivgmp_route *)cb->args[IVGMP_CB_NEXT];
-	} else {
-		r = list_first_entry(head, struct ivgmp_route, list);
-		for (skip = count; skip && !list_entry_is_head(r, head, list);
-		     skip--)
-			r = list_next_entry(r, list);
-	}
-	for (; !list_entry_is_head(r, head, list);
-	     r = list_next_entry(r, list)) {
-		void *hdr;
-
-		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-				  cb->nlh->nlmsg_seq, &ivgmp_genl_family,
-				  NLM_F_MULTI, IVGMP_CMD_GET_ROUTE);
-		if (!hdr) {
-			err = -EMSGSIZE;
-			break;
-		}
-		genl_dump_check_consistent(cb, hdr);
-		err = ivgmp_route_fill(skb, in, r);
-		if (err) {
-			genlmsg_cancel(skb, hdr);
-			break;
-		}
-		genlmsg_end(skb, hdr);
-		count++;
-	}
-	cb->args[IVGMP_CB_COUNT] = count;
-	cb->args[IVGMP_CB_GEN] = cb->seq;
-	cb->args[IVGMP_CB_NEXT] = list_entry_is_head(r, head, list) ?
-				  0 : (unsigned long)r;
+	if (cur->count)
+		last = ivgmp_route_find(in, &cur->last.route);
+	ret = ivgmp_dump_list(skb, cb, in, &in->table.route_list,
+			      last ? &last->list : NULL, IVGMP_CMD_GET_ROUTE,
+			      ivgmp_dump_route_one);
 	mutex_unlock(&in->lock);
-	if (err && !skb->len)
-		return err;
-	return skb->len;
+	return ret;
 }
 
 /* ---- Flush, stats ---- */
@@ -992,18 +1360,20 @@ static const struct genl_ops ivgmp_genl_ops[] = {
 		.policy = ivgmp_policy_none,
 		.maxattr = IVGMP_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = IVGMP_CMD_SET_SITE,
+		.doit = ivgmp_nl_new_site,
+		.policy = ivgmp_policy_site,
+		.maxattr = IVGMP_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = IVGMP_CMD_SET_ROUTE,
+		.doit = ivgmp_nl_new_route,
+		.policy = ivgmp_policy_route,
+		.maxattr = IVGMP_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };
-
-static int ivgmp_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
-			  struct genl_info *info)
-{
-	if (info->genlhdr->reserved) {
-		NL_SET_ERR_MSG(info->extack, "genlmsghdr.reserved field is not 0");
-		return -EINVAL;
-	}
-	return 0;
-}
 
 /* Events name traffic sources: only admins of the namespace may listen. */
 static const struct genl_multicast_group ivgmp_genl_mcgrps[] = {
@@ -1017,12 +1387,10 @@ struct genl_family ivgmp_genl_family __ro_after_init = {
 	/* Every op takes ivgmp_net.lock itself. */
 	.parallel_ops = true,
 	/*
-	 * The core would reject NLM_F_CREATE/EXCL/REPLACE on ops from here
-	 * on; NEW_SITE and NEW_ROUTE give them their rtnetlink meaning, so
-	 * the header is checked in ivgmp_pre_doit() instead.
+	 * resv_start_op is 0: the core rejects a non-zero reserved field and
+	 * any nlmsg_flags but REQUEST, ACK, ECHO and DUMP on every command.
+	 * Create and replace are separate commands (NEW_* and SET_*).
 	 */
-	.resv_start_op = __IVGMP_CMD_MAX,
-	.pre_doit = ivgmp_pre_doit,
 	.module = THIS_MODULE,
 	.ops = ivgmp_genl_ops,
 	.n_ops = ARRAY_SIZE(ivgmp_genl_ops),

@@ -12,9 +12,6 @@
 
 extern struct genl_family ivgmp_genl_family;
 
-extern const struct nla_policy ivgmp_site_policy[IVGMP_SITE_A_MAX + 1];
-extern const struct nla_policy ivgmp_route_policy[IVGMP_ROUTE_A_MAX + 1];
-
 enum ivgmp_parse_mode {
 	IVGMP_PARSE_FULL,	/* NEW_*: the whole object */
 	IVGMP_PARSE_KEY,	/* DEL_* and GET_* doit: the key only */
@@ -28,6 +25,18 @@ int ivgmp_route_parse(const struct nlattr *nest, struct ivgmp_route_spec *spec,
 		      enum ivgmp_parse_mode mode,
 		      struct netlink_ext_ack *extack);
 void ivgmp_route_spec_free(struct ivgmp_route_spec *spec);
+
+/*
+ * Parse a validated IVGMP_A_CONFIG nest into @cfg, changing only the fields
+ * present (returned as a mask of IVGMP_CONFIG_HAS_* in *@has). Checks what
+ * the policy cannot: list lengths, duplicates, prefix host bits, v4 xor v6.
+ * When @net is not NULL, LAN ifindexes must exist in it.
+ */
+int ivgmp_config_parse(const struct nlattr *nest, struct ivgmp_config *cfg,
+		       u32 *has, struct net *net,
+		       struct netlink_ext_ack *extack);
+/* Puts IVGMP_A_CONFIG; on -EMSGSIZE the caller cancels the message. */
+int ivgmp_config_fill(struct sk_buff *skb, const struct ivgmp_config *cfg);
 
 void ivgmp_events_init(struct ivgmp_net *in);
 /* Token bucket behind ivgmp_notify_new_source(); exported for tests. */

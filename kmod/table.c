@@ -197,7 +197,7 @@ static void ivgmp_site_unlink(struct ivgmp_net *in, struct ivgmp_site *site)
 }
 
 int ivgmp_site_add(struct ivgmp_net *in, const struct ivgmp_site_spec *spec,
-		   u16 nlflags, struct netlink_ext_ack *extack)
+		   bool replace, struct netlink_ext_ack *extack)
 {
 	struct ivgmp_site *site, *other;
 	union ivgmp_addr addr = {};
@@ -225,7 +225,7 @@ int ivgmp_site_add(struct ivgmp_net *in, const struct ivgmp_site_spec *spec,
 		return -EEXIST;
 	}
 	if (site) {
-		if (nlflags & NLM_F_EXCL || !(nlflags & NLM_F_REPLACE)) {
+		if (!replace) {
 			NL_SET_ERR_MSG(extack, "site exists");
 			return -EEXIST;
 		}
@@ -245,11 +245,6 @@ int ivgmp_site_add(struct ivgmp_net *in, const struct ivgmp_site_spec *spec,
 		in->table.gen++;
 		return 0;
 	}
-	if (!(nlflags & NLM_F_CREATE)) {
-		NL_SET_ERR_MSG(extack, "no such site (create needs NLM_F_CREATE)");
-		return -ENOENT;
-	}
-
 	site = kzalloc(sizeof(*site), GFP_KERNEL);
 	if (!site)
 		return -ENOMEM;
@@ -466,7 +461,7 @@ static bool ivgmp_route_key_valid(const struct ivgmp_route_key *key,
 }
 
 int ivgmp_route_add(struct ivgmp_net *in, const struct ivgmp_route_spec *spec,
-		    u16 nlflags, struct netlink_ext_ack *extack)
+		    bool replace, struct netlink_ext_ack *extack)
 {
 	const struct ivgmp_config *cfg = ivgmp_config_locked(in);
 	struct ivgmp_nexthops *old, *nhs;
@@ -490,7 +485,7 @@ int ivgmp_route_add(struct ivgmp_net *in, const struct ivgmp_route_spec *spec,
 
 	r = ivgmp_route_get_locked(in, &spec->key);
 	if (r) {
-		if (nlflags & NLM_F_EXCL || !(nlflags & NLM_F_REPLACE)) {
+		if (!replace) {
 			NL_SET_ERR_MSG(extack, "route exists");
 			return -EEXIST;
 		}
@@ -509,11 +504,6 @@ int ivgmp_route_add(struct ivgmp_net *in, const struct ivgmp_route_spec *spec,
 		in->table.gen++;
 		return 0;
 	}
-	if (!(nlflags & NLM_F_CREATE)) {
-		NL_SET_ERR_MSG(extack, "no such route (create needs NLM_F_CREATE)");
-		return -ENOENT;
-	}
-
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
 	if (!r)
 		return -ENOMEM;

@@ -37,7 +37,7 @@ struct ivgmp_site {
 	struct hlist_node addr_node;	/* ivgmp_table.site_by_addr */
 	struct list_head list;		/* ivgmp_table.sites, for dumps */
 	u32 id;
-	/* The endpoint may change (NLM_F_REPLACE): read it with
+	/* The endpoint may change (SET_SITE): read it with
 	 * ivgmp_site_endpoint(). port 0 = follow the configured port.
 	 */
 	seqlock_t ep_lock;
@@ -157,13 +157,17 @@ struct ivgmp_route_spec {
 	struct nlattr **nh_attrs;
 };
 
-/* nlflags: NLM_F_CREATE / NLM_F_EXCL / NLM_F_REPLACE as in rtnetlink. */
+/*
+ * Add a site or a route. One that exists already is -EEXIST, unless
+ * @replace: then it takes the new address and port (a site) or flags and
+ * next hops (a route), and keeps its counters.
+ */
 int ivgmp_site_add(struct ivgmp_net *in, const struct ivgmp_site_spec *spec,
-		   u16 nlflags, struct netlink_ext_ack *extack);
+		   bool replace, struct netlink_ext_ack *extack);
 int ivgmp_site_del(struct ivgmp_net *in, u32 id,
 		   struct netlink_ext_ack *extack);
 int ivgmp_route_add(struct ivgmp_net *in, const struct ivgmp_route_spec *spec,
-		    u16 nlflags, struct netlink_ext_ack *extack);
+		    bool replace, struct netlink_ext_ack *extack);
 int ivgmp_route_del(struct ivgmp_net *in, const struct ivgmp_route_key *key,
 		    struct netlink_ext_ack *extack);
 /* Exact-key lookup (no (*,G) fallback), for GET_ROUTE doit; under lock. */

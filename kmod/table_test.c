@@ -15,8 +15,8 @@
 #include "netlink.h"
 
 #define LOCAL_SITE	1
-#define CREATE		(NLM_F_CREATE | NLM_F_EXCL)
-#define REPLACE		(NLM_F_CREATE | NLM_F_REPLACE)
+#define CREATE		false
+#define REPLACE		true
 
 static struct ivgmp_net *tin_new(struct kunit *test)
 {
@@ -49,7 +49,7 @@ static void tin_free(struct ivgmp_net *in)
 	rcu_barrier();
 }
 
-static int site_add4(struct ivgmp_net *in, u32 id, u32 addr, u16 flags)
+static int site_add4(struct ivgmp_net *in, u32 id, u32 addr, bool replace)
 {
 	struct ivgmp_site_spec spec = {
 		.id = id, .family = AF_INET, .addr.v4 = htonl(addr),
@@ -57,7 +57,7 @@ static int site_add4(struct ivgmp_net *in, u32 id, u32 addr, u16 flags)
 	int err;
 
 	mutex_lock(&in->lock);
-	err = ivgmp_site_add(in, &spec, flags, NULL);
+	err = ivgmp_site_add(in, &spec, replace, NULL);
 	mutex_unlock(&in->lock);
 	return err;
 }
@@ -84,7 +84,7 @@ static void key4(struct ivgmp_route_key *key, u32 vpn, u32 group, u32 source,
 }
 
 static int route_add(struct ivgmp_net *in, const struct ivgmp_route_key *key,
-		     u32 flags, u32 *nh, unsigned int n, u16 nlflags)
+		     u32 flags, u32 *nh, unsigned int n, bool replace)
 {
 	struct ivgmp_route_spec spec = {
 		.key = *key, .flags = flags, .nexthops = nh, .n_nexthops = n,
@@ -92,7 +92,7 @@ static int route_add(struct ivgmp_net *in, const struct ivgmp_route_key *key,
 	int err;
 
 	mutex_lock(&in->lock);
-	err = ivgmp_route_add(in, &spec, nlflags, NULL);
+	err = ivgmp_route_add(in, &spec, replace, NULL);
 	mutex_unlock(&in->lock);
 	return err;
 }
@@ -118,8 +118,9 @@ static void ivgmp_test_sites(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, site_add4(in, 2, 0xc0000202, CREATE), 0);
 	KUNIT_EXPECT_EQ(test, site_add4(in, 2, 0xc0000209, CREATE), -EEXIST);
-	/* Without NLM_F_CREATE nothing is made. */
-	KUNIT_EXPECT_EQ(test, site_add4(in, 9, 0xc0000209, 0), -ENOENT);
+	/* A replace of a site that does not exist creates it. */
+	KUNIT_EXPECT_EQ(test, site_add4(in, 9, 0xc0000209, REPLACE), 0);
+	KUNIT_EXPECT_EQ(test, site_del(in, 9), 0);
 	/* Two sites cannot share a WAN address: the relay names by it. */
 	KUNIT_EXPECT_EQ(test, site_add4(in, 4, 0xc0000202, CREATE), -EEXIST);
 	spec.addr.v6.s6_addr[0] = 0x20;
@@ -198,13 +199,12 @@ static void ivgmp_test_route_rules(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, route_add(in, &key, 0, nh, 3, CREATE), -EINVAL);
 	KUNIT_EXPECT_EQ(test, in->table.n_routes, 0U);
 
-	/* Good ones, and rtnetlink flag semantics. */
-	KUNIT_EXPECT_EQ(test, route_add(in, &key, 0, nh, 2, 0), -ENOENT);
+	/* Good ones: create refuses an existing route, replace does not. */
 	KUNIT_EXPECT_EQ(test, route_add(in, &key, 0, nh, 2, CREATE), 0);
 	KUNIT_EXPECT_EQ(test, route_add(in, &key, 0, nh, 2, CREATE), -EEXIST);
-	KUNIT_EXPECT_EQ(test, route_add(in, &key, 0, nh, 2, NLM_F_CREATE),
-			-EEXIST);
-	KUNIT_EXPECT_EQ(test, route_add(in, &key, 0, nh, 1, NLM_F_REPLACE), 0);
+	KUNIT_EXPECT_EQ(test, in->table.n_routes, 1U);
+	KUNIT_EXPECT_EQ(test, route_add(in, &key, 0, nh, 1, REPLACE), 0);
+	KUNIT_EXPECT_EQ(test, in->table.n_routes, 1U);
 	key4(&key, 1, 0xef010101, 0, 2);
 	nh[0] = 3;
 	KUNIT_EXPECT_EQ(test, route_add(in, &key, IVGMP_ROUTE_F_DELIVER_LOCAL,
@@ -219,7 +219,7 @@ static void ivgmp_test_route_rules(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, site_del(in, 2), 0);
 	KUNIT_EXPECT_EQ(test, site_del(in, 3), -EBUSY);
 	key4(&key, 1, 0xef010101, 0, LOCAL_SITE);
-	KUNIT_EXPECT_EQ(test, route_add(in, &key, 0, NULL, 0, NLM_F_REPLACE),
+	KUNIT_EXPECT_EQ(test, route_add(in, &key, 0, NULL, 0, REPLACE),
 			0);
 	KUNIT_EXPECT_EQ(test, site_del(in, 3), 0);
 	tin_free(in);
@@ -328,7 +328,7 @@ static void ivgmp_test_replace_counters(struct kunit *test)
 	/* 3 stays (moves to the front), 2 and 4 go, 5 comes. */
 	nh[0] = 3;
 	nh[1] = 5;
-	KUNIT_ASSERT_EQ(test, route_add(in, &key, 0, nh, 2, NLM_F_REPLACE), 0);
+	KUNIT_ASSERT_EQ(test, route_add(in, &key, 0, nh, 2, REPLACE), 0);
 	rcu_read_lock();
 	r = ivgmp_route_lookup4(in, 1, htonl(0xef010101), 0, LOCAL_SITE);
 	KUNIT_ASSERT_NOT_NULL(test, r);
@@ -493,10 +493,10 @@ static void ivgmp_test_replace_while_reading(struct kunit *test)
 	for (i = 0; i < 2000; i++) {
 		if (i & 1)
 			KUNIT_ASSERT_EQ(test, route_add(in, &key, 0, a, 3,
-							NLM_F_REPLACE), 0);
+							REPLACE), 0);
 		else
 			KUNIT_ASSERT_EQ(test, route_add(in, &key, 0, b, 4,
-							NLM_F_REPLACE), 0);
+							REPLACE), 0);
 		cond_resched();
 		if (!(i % 64))
 			usleep_range(50, 100);

@@ -10,8 +10,7 @@
  *                                    "events" group id resolved
  *      nlh = ivgmp_nl_req(nl, cmd, flags);   start a request in the handle's
  *                                    send buffer (NLM_F_REQUEST|NLM_F_ACK
- *                                    are added; pass NLM_F_DUMP, NLM_F_CREATE,
- *                                    NLM_F_EXCL, NLM_F_REPLACE as needed)
+ *                                    are added; pass NLM_F_DUMP for a dump)
  *      ... mnl_attr_put*() / ivgmp_put_*() into nlh ...
  *      err = ivgmp_nl_talk(nl, nlh, cb, data);   send, then call cb for every
  *                                    reply message until the ack or NLMSG_DONE
@@ -238,15 +237,19 @@ int ivgmp_nl_get_config(struct ivgmp_nl *nl, struct ivgmp_config_info *out);
 int ivgmp_nl_set_config(struct ivgmp_nl *nl,
 			const struct ivgmp_config_info *c);
 
-/* nlflags: NLM_F_CREATE|NLM_F_EXCL (add), NLM_F_REPLACE (replace), ... */
+/*
+ * NEW_SITE / NEW_ROUTE: create; -EEXIST if it exists. With @replace,
+ * SET_SITE / SET_ROUTE: create, or replace an existing one in place (its
+ * counters stay).
+ */
 int ivgmp_nl_site_new(struct ivgmp_nl *nl, const struct ivgmp_site_info *s,
-		      uint16_t nlflags);
+		      bool replace);
 int ivgmp_nl_site_del(struct ivgmp_nl *nl, uint32_t id);
 int ivgmp_nl_site_get(struct ivgmp_nl *nl, uint32_t id,
 		      struct ivgmp_site_info *out);
 
 int ivgmp_nl_route_new(struct ivgmp_nl *nl, const struct ivgmp_route_info *r,
-		       uint16_t nlflags);
+		       bool replace);
 int ivgmp_nl_route_del(struct ivgmp_nl *nl, const struct ivgmp_route_info *r);
 /* out must be freed with ivgmp_route_info_free() on success. */
 int ivgmp_nl_route_get(struct ivgmp_nl *nl, const struct ivgmp_route_info *key,

@@ -85,9 +85,10 @@ int ivgmp_nl_set_config(struct ivgmp_nl *nl,
 }
 
 int ivgmp_nl_site_new(struct ivgmp_nl *nl, const struct ivgmp_site_info *s,
-		      uint16_t nlflags)
+		      bool replace)
 {
-	struct nlmsghdr *nlh = ivgmp_nl_req(nl, IVGMP_CMD_NEW_SITE, nlflags);
+	struct nlmsghdr *nlh = ivgmp_nl_req(nl, replace ? IVGMP_CMD_SET_SITE :
+					    IVGMP_CMD_NEW_SITE, 0);
 	int err;
 
 	err = ivgmp_put_site(nlh, ivgmp_nl_req_buflen(nl), s, false);
@@ -122,9 +123,10 @@ int ivgmp_nl_site_get(struct ivgmp_nl *nl, uint32_t id,
 }
 
 int ivgmp_nl_route_new(struct ivgmp_nl *nl, const struct ivgmp_route_info *r,
-		       uint16_t nlflags)
+		       bool replace)
 {
-	struct nlmsghdr *nlh = ivgmp_nl_req(nl, IVGMP_CMD_NEW_ROUTE, nlflags);
+	struct nlmsghdr *nlh = ivgmp_nl_req(nl, replace ? IVGMP_CMD_SET_ROUTE :
+					    IVGMP_CMD_NEW_ROUTE, 0);
 	int err;
 
 	err = ivgmp_put_route(nlh, ivgmp_nl_req_buflen(nl), r, false);

@@ -755,6 +755,8 @@ static const char *const cmd_names[IVGMP_CMD_MAX + 1] = {
 	[IVGMP_CMD_FLUSH] = "flush",
 	[IVGMP_CMD_GET_STATS] = "get-stats",
 	[IVGMP_CMD_NEW_SOURCE] = "new-source",
+	[IVGMP_CMD_SET_SITE] = "set-site",
+	[IVGMP_CMD_SET_ROUTE] = "set-route",
 };
 
 const char *ivgmp_cmd_name(unsigned int cmd)

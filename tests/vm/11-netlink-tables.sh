@@ -1,10 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # The table side of the netlink API, driven by raw requests
-# (tests/vm/ivgmp_nl.py tables): rtnetlink NEW flags on sites and routes,
-# EBUSY for a site in use, the route rules with their extack messages, a
-# route with 1024 next hops in a multi-batch dump, NLM_F_DUMP_INTR when the
-# table changes during a dump, replace and flush read back. Then the
+# (tests/vm/ivgmp_nl.py tables): create (NEW_*) and replace (SET_*)
+# commands, header flags refused by the core, EBUSY for a site in use, the
+# route rules with their extack messages, a route with 1024 next hops in a
+# multi-batch dump, NLM_F_DUMP_INTR when the table changes during a dump,
+# dumps that resume by key when objects already sent are deleted, replace
+# and flush read back. Then the
 # namespace is deleted and the module unloaded with 1100 sites still
 # loaded in a second namespace.
 #
@@ -46,11 +48,10 @@ spec.loader.exec_module(nl)
 g = nl.Genl()
 for sid in range(2, 1102):
     assert g.cmd(nl.CMD_NEW_SITE, nl.site_msg(sid, "10.%d.%d.1" % (
-        sid >> 8, sid & 255)), nl.NLM_F_CREATE | nl.NLM_F_EXCL)[0] == 0
+        sid >> 8, sid & 255)))[0] == 0
 for i in range(1000):
     assert g.cmd(nl.CMD_NEW_ROUTE, nl.route_msg(1, "239.7.%d.%d" % (
-        i >> 8, i & 255), 1, range(2 + i % 1000, 2 + i % 1000 + 8)),
-        nl.NLM_F_CREATE | nl.NLM_F_EXCL)[0] == 0
+        i >> 8, i & 255), 1, range(2 + i % 1000, 2 + i % 1000 + 8)))[0] == 0
 PY
 n=$(ip netns exec n2 "$IVT" -j route show | jq length)
 if [ "$n" = 1000 ]; then

@@ -14,10 +14,11 @@ requests from unprivileged callers.
                                      count to OUT
     ivgmp_nl.py send-groups SRC N    send one datagram (TTL 8) from SRC to
                                      each of N groups 239.50.x.y
-    ivgmp_nl.py tables [PREFIX]      rtnetlink flag semantics, EBUSY, a route
-                                     with 1024 next hops in a dump, and
-                                     NLM_F_DUMP_INTR (needs an empty table
-                                     and config site-id 1)
+    ivgmp_nl.py tables [PREFIX]      create and replace commands, header
+                                     flags refused, EBUSY, a route with 1024
+                                     next hops in a dump, NLM_F_DUMP_INTR,
+                                     dumps resumed by key (needs an empty
+                                     table and config site-id 1)
 
 Only the standard library: it runs under any python3.
 """
@@ -45,7 +46,7 @@ CTRL_ATTR_MCAST_GRP_NAME, CTRL_ATTR_MCAST_GRP_ID = 1, 2
 # include/uapi/linux/ivgmp.h
 (CMD_GET_CONFIG, CMD_SET_CONFIG, CMD_NEW_SITE, CMD_DEL_SITE, CMD_GET_SITE,
  CMD_NEW_ROUTE, CMD_DEL_ROUTE, CMD_GET_ROUTE, CMD_FLUSH,
- CMD_GET_STATS) = range(1, 11)
+ CMD_GET_STATS, CMD_NEW_SOURCE, CMD_SET_SITE, CMD_SET_ROUTE) = range(1, 14)
 (A_CONFIG, A_SITE, A_ROUTE, A_FLUSH, A_STATS, A_DROPS, A_EVENT, A_LAN,
  A_PREFIX, A_NEXTHOP) = range(1, 11)
 (CONFIG_A_SITE_ID, CONFIG_A_PORT, CONFIG_A_FLAGS, CONFIG_A_HOP_LIMIT,
@@ -262,7 +263,7 @@ def malformed_cases():
 def run_malformed(g, prefix):
     failed = 0
     for name, cmd, payload, want in malformed_cases():
-        err, text, _offs, _r = g.cmd(cmd, payload, NLM_F_CREATE | NLM_F_EXCL)
+        err, text, _offs, _r = g.cmd(cmd, payload)
         if err < 0 and text and want in text:
             print("PASS: %s%s: %s (%s)" % (prefix, name, text,
                                            errno.errorcode.get(-err, err)))
@@ -280,8 +281,10 @@ def run_eperm(g, prefix):
         ("SET_CONFIG", CMD_SET_CONFIG,
          nest(A_CONFIG, u16(CONFIG_A_PORT, 9999)), 0),
         ("NEW_SITE", CMD_NEW_SITE,
-         nest(A_SITE, u32(SITE_A_ID, 9), ip4(SITE_A_ADDR4, "192.0.2.9")),
-         NLM_F_CREATE),
+         nest(A_SITE, u32(SITE_A_ID, 9), ip4(SITE_A_ADDR4, "192.0.2.9")), 0),
+        ("SET_ROUTE", CMD_SET_ROUTE,
+         nest(A_ROUTE, u32(ROUTE_A_VPN, 1), ip4(ROUTE_A_GROUP4, "239.1.1.1"),
+              u32(ROUTE_A_ORIGIN, 1)), 0),
         ("GET_SITE dump", CMD_GET_SITE, b"", NLM_F_DUMP),
         ("GET_ROUTE dump", CMD_GET_ROUTE, b"", NLM_F_DUMP),
         ("FLUSH", CMD_FLUSH, b"", 0),
@@ -326,8 +329,9 @@ def route_msg(vpn, group, origin, nexthops=(), flags=None):
 
 
 def dump(g, cmd, between=None):
-    """Dump by hand, one recv per batch; call between() after the first.
-    Returns (messages, flags seen)."""
+    """Dump by hand, one recv per batch. Once at least 5 messages are in,
+    call between(messages so far) before the next batch is asked for.
+    Returns (messages, flags seen, batches)."""
     g.seq += 1
     body = struct.pack("=BBH", cmd, 1, 0)
     g.sock.send(struct.pack("=IHHII", 16 + len(body), g.family,
@@ -336,8 +340,6 @@ def dump(g, cmd, between=None):
     while True:
         data = g.sock.recv(1 << 17)
         batches += 1
-        if batches == 1 and between:
-            between()
         while len(data) >= 16:
             mlen, mtype, mflags, _seq, _pid = struct.unpack_from("=IHHII",
                                                                  data)
@@ -349,6 +351,9 @@ def dump(g, cmd, between=None):
                 raise OSError(-struct.unpack_from("=i", m)[0], "dump failed")
             flags |= mflags
             msgs.append(parse_attrs(m[4:]))
+        if between and len(msgs) >= 5:
+            between(msgs)
+            between = None
 
 
 def run_tables(g, prefix):
@@ -365,66 +370,63 @@ def run_tables(g, prefix):
         ok = err == want and (text is None or (msg and text in msg))
         check(name, ok, "error %d %r, want %d %r" % (err, msg, want, text))
 
-    # rtnetlink flags on sites
-    expect("site without CREATE: ENOENT",
-           g.cmd(CMD_NEW_SITE, site_msg(2, "192.0.2.2")), -errno.ENOENT)
-    expect("site CREATE|EXCL",
-           g.cmd(CMD_NEW_SITE, site_msg(2, "192.0.2.2"),
-                 NLM_F_CREATE | NLM_F_EXCL), 0)
-    expect("site CREATE|EXCL again: EEXIST",
-           g.cmd(CMD_NEW_SITE, site_msg(2, "192.0.2.22"),
-                 NLM_F_CREATE | NLM_F_EXCL), -errno.EEXIST, "site exists")
-    expect("site CREATE without REPLACE: EEXIST",
-           g.cmd(CMD_NEW_SITE, site_msg(2, "192.0.2.22"), NLM_F_CREATE),
-           -errno.EEXIST)
-    expect("site REPLACE",
-           g.cmd(CMD_NEW_SITE, site_msg(2, "2001:db8::2"), NLM_F_REPLACE), 0)
+    # create and replace are commands; the header flags mean nothing here
+    for name, fl in (("CREATE", NLM_F_CREATE), ("EXCL", NLM_F_EXCL),
+                     ("REPLACE", NLM_F_REPLACE)):
+        expect("NEW_SITE with NLM_F_%s: refused by the core" % name,
+               g.cmd(CMD_NEW_SITE, site_msg(2, "192.0.2.2"), fl),
+               -errno.EINVAL, "nlmsg_flags")
+    expect("NEW_SITE", g.cmd(CMD_NEW_SITE, site_msg(2, "192.0.2.2")), 0)
+    expect("NEW_SITE again: EEXIST",
+           g.cmd(CMD_NEW_SITE, site_msg(2, "192.0.2.22")), -errno.EEXIST,
+           "site exists")
+    expect("SET_SITE replaces",
+           g.cmd(CMD_SET_SITE, site_msg(2, "2001:db8::2")), 0)
     r = g.cmd(CMD_GET_SITE, nest(A_SITE, u32(SITE_A_ID, 2)))
     site = parse_attrs(r[3][0][4:]).get(A_SITE, b"") if r[3] else b""
-    check("site REPLACE read back",
+    check("SET_SITE read back",
           parse_attrs(site).get(SITE_A_ADDR6) ==
           socket.inet_pton(socket.AF_INET6, "2001:db8::2") and
           SITE_A_ADDR4 not in parse_attrs(site), repr(site))
+    expect("SET_SITE creates a missing site",
+           g.cmd(CMD_SET_SITE, site_msg(1103, "192.0.2.103")), 0)
     expect("site with another's WAN address: EEXIST",
-           g.cmd(CMD_NEW_SITE, site_msg(3, "2001:db8::2"),
-                 NLM_F_CREATE | NLM_F_EXCL), -errno.EEXIST, "WAN address")
+           g.cmd(CMD_NEW_SITE, site_msg(3, "2001:db8::2")), -errno.EEXIST,
+           "WAN address")
 
     # 1100 sites, a route through 1024 of them
     for sid in range(3, 1103):
         if g.cmd(CMD_NEW_SITE, site_msg(sid, "10.%d.%d.1" % (sid >> 8,
-                                                           sid & 255)),
-                 NLM_F_CREATE | NLM_F_EXCL)[0]:
+                                                           sid & 255)))[0]:
             check("add 1100 sites", False, "site %d" % sid)
             break
     expect("route with 1024 next hops",
            g.cmd(CMD_NEW_ROUTE, route_msg(1, "239.9.9.9", 1,
-                                          range(3, 3 + 1024)),
-                 NLM_F_CREATE | NLM_F_EXCL), 0)
-    expect("route without CREATE: ENOENT",
-           g.cmd(CMD_NEW_ROUTE, route_msg(1, "239.9.9.8", 1, [3])),
-           -errno.ENOENT)
-    expect("route CREATE|EXCL again: EEXIST",
+                                          range(3, 3 + 1024))), 0)
+    expect("NEW_ROUTE with NLM_F_REPLACE: refused by the core",
            g.cmd(CMD_NEW_ROUTE, route_msg(1, "239.9.9.9", 1, [3]),
-                 NLM_F_CREATE | NLM_F_EXCL), -errno.EEXIST, "route exists")
+                 NLM_F_REPLACE), -errno.EINVAL, "nlmsg_flags")
+    expect("NEW_ROUTE again: EEXIST",
+           g.cmd(CMD_NEW_ROUTE, route_msg(1, "239.9.9.9", 1, [3])),
+           -errno.EEXIST, "route exists")
     expect("delete a site in use: EBUSY",
            g.cmd(CMD_DEL_SITE, nest(A_SITE, u32(SITE_A_ID, 500))),
            -errno.EBUSY, "used by a route")
     expect("next hop == origin",
-           g.cmd(CMD_NEW_ROUTE, route_msg(1, "239.9.9.7", 3, [3]),
-                 NLM_F_CREATE | NLM_F_EXCL), -errno.EINVAL, "origin")
+           g.cmd(CMD_NEW_ROUTE, route_msg(1, "239.9.9.7", 3, [3])),
+           -errno.EINVAL, "origin")
     expect("duplicate next hop",
-           g.cmd(CMD_NEW_ROUTE, route_msg(1, "239.9.9.7", 1, [4, 5, 4]),
-                 NLM_F_CREATE | NLM_F_EXCL), -errno.EINVAL, "duplicate")
+           g.cmd(CMD_NEW_ROUTE, route_msg(1, "239.9.9.7", 1, [4, 5, 4])),
+           -errno.EINVAL, "duplicate")
     expect("next hop == local site",
-           g.cmd(CMD_NEW_ROUTE, route_msg(1, "239.9.9.7", 3, [1]),
-                 NLM_F_CREATE | NLM_F_EXCL), -errno.EINVAL, "local site")
+           g.cmd(CMD_NEW_ROUTE, route_msg(1, "239.9.9.7", 3, [1])),
+           -errno.EINVAL, "local site")
 
     # 2000 more routes, then dumps
     for i in range(2000):
         if g.cmd(CMD_NEW_ROUTE, route_msg(2, "239.8.%d.%d" % (i >> 8,
                                                             i & 255), 1,
-                                          [3 + i % 50]),
-                 NLM_F_CREATE | NLM_F_EXCL)[0]:
+                                          [3 + i % 50]))[0]:
             check("add 2000 routes", False, "route %d" % i)
             break
     msgs, flags, batches = dump(g, CMD_GET_ROUTE)
@@ -438,18 +440,40 @@ def run_tables(g, prefix):
     check("dump: more than one batch", batches > 2, "%d" % batches)
 
     g2 = Genl()
-    msgs, flags, _ = dump(g, CMD_GET_ROUTE, lambda: g2.cmd(
+    msgs, flags, _ = dump(g, CMD_GET_ROUTE, lambda _m: g2.cmd(
         CMD_DEL_ROUTE, route_msg(2, "239.8.7.207", 1)))
     check("dump with a delete in between: NLM_F_DUMP_INTR",
           flags & NLM_F_DUMP_INTR, "flags %#x, %d routes" % (flags, len(msgs)))
+
+    # A batch resumes after the last object it sent, found by key: deleting
+    # objects the dump has already passed shifts nothing.
+    def route_key(m):
+        r = parse_attrs(m[A_ROUTE])
+        return r[ROUTE_A_VPN], r[ROUTE_A_GROUP4]
+
+    def del_sent_routes(sent):
+        # the 2nd to 4th: not the big route, not the last one sent
+        for m in sent[1:4]:
+            vpn, grp = route_key(m)
+            g2.cmd(CMD_DEL_ROUTE, route_msg(struct.unpack("=I", vpn)[0],
+                                            socket.inet_ntoa(grp), 1))
+    msgs, flags, batches = dump(g, CMD_GET_ROUTE, del_sent_routes)
+    keys = [route_key(m) for m in msgs]
+    check("route dump: routes already sent deleted between batches: "
+          "every route once", len(keys) == 2000 and len(set(keys)) == 2000,
+          "%d routes, %d distinct, %d batches" % (len(keys), len(set(keys)),
+                                                  batches))
+    msgs, flags, _ = dump(g, CMD_GET_ROUTE)
+    check("route dump: 1997 routes after the deletes", len(msgs) == 1997,
+          "%d" % len(msgs))
+
     msgs, flags, _ = dump(g, CMD_GET_SITE)
-    check("site dump: 1101 sites", len(msgs) == 1101 and
+    check("site dump: 1102 sites", len(msgs) == 1102 and
           not flags & NLM_F_DUMP_INTR, "%d, flags %#x" % (len(msgs), flags))
 
-    expect("replace the big route's next hops",
-           g.cmd(CMD_NEW_ROUTE, route_msg(1, "239.9.9.9", 1, [3, 4],
-                                          IVGMP_ROUTE_F_DELIVER_LOCAL),
-                 NLM_F_REPLACE), 0)
+    expect("SET_ROUTE replaces the big route's next hops",
+           g.cmd(CMD_SET_ROUTE, route_msg(1, "239.9.9.9", 1, [3, 4],
+                                          IVGMP_ROUTE_F_DELIVER_LOCAL)), 0)
     r = g.cmd(CMD_GET_ROUTE, route_msg(1, "239.9.9.9", 1))
     route = parse_attrs(parse_attrs(r[3][0][4:])[A_ROUTE]) if r[3] else {}
     check("replaced route read back",
@@ -457,6 +481,26 @@ def run_tables(g, prefix):
           route.get(ROUTE_A_FLAGS) == struct.pack("=I", 1), repr(route)[:200])
     expect("site 500 free after the replace",
            g.cmd(CMD_DEL_SITE, nest(A_SITE, u32(SITE_A_ID, 500))), 0)
+
+    # The same for sites: delete sites the dump has passed (not used by a
+    # route any more) between two batches.
+    def site_id(m):
+        return struct.unpack("=I", parse_attrs(m[A_SITE])[SITE_A_ID])[0]
+
+    deleted = []
+
+    def del_sent_sites(sent):
+        # not the last one sent: the batch resumes after that one
+        for sid in [site_id(m) for m in sent[:-1]]:
+            if sid > 52 and len(deleted) < 3 and not g2.cmd(
+                    CMD_DEL_SITE, nest(A_SITE, u32(SITE_A_ID, sid)))[0]:
+                deleted.append(sid)
+    msgs, flags, batches = dump(g, CMD_GET_SITE, del_sent_sites)
+    ids = [site_id(m) for m in msgs]
+    check("site dump: sites already sent deleted between batches: "
+          "every site once", len(deleted) == 3 and len(ids) == 1101 and
+          len(set(ids)) == 1101, "%d deleted, %d sites, %d distinct, "
+          "%d batches" % (len(deleted), len(ids), len(set(ids)), batches))
     expect("flush", g.cmd(CMD_FLUSH), 0)
     msgs, _, _ = dump(g, CMD_GET_SITE)
     check("flush: no sites left", not msgs, "%d" % len(msgs))

@@ -298,12 +298,10 @@ int cmd_route(struct tool *t, int argc, char **argv)
 	}
 	switch (a->op) {
 	case ROUTE_ADD:
-		err = ivgmp_nl_route_new(nl, &a->route,
-					 NLM_F_CREATE | NLM_F_EXCL);
+		err = ivgmp_nl_route_new(nl, &a->route, false);
 		break;
 	case ROUTE_REPLACE:
-		err = ivgmp_nl_route_new(nl, &a->route,
-					 NLM_F_CREATE | NLM_F_REPLACE);
+		err = ivgmp_nl_route_new(nl, &a->route, true);
 		break;
 	case ROUTE_DEL:
 		err = ivgmp_nl_route_del(nl, &a->route);

@@ -169,11 +169,10 @@ int cmd_site(struct tool *t, int argc, char **argv)
 		return ret;
 	switch (a.op) {
 	case SITE_ADD:
-		err = ivgmp_nl_site_new(nl, &a.site, NLM_F_CREATE | NLM_F_EXCL);
+		err = ivgmp_nl_site_new(nl, &a.site, false);
 		break;
 	case SITE_REPLACE:
-		err = ivgmp_nl_site_new(nl, &a.site,
-					NLM_F_CREATE | NLM_F_REPLACE);
+		err = ivgmp_nl_site_new(nl, &a.site, true);
 		break;
 	case SITE_DEL:
 		err = ivgmp_nl_site_del(nl, a.site.id);

@@ -15,7 +15,7 @@ PKGS=(
 	gsoap libgsoap-dev libssl-dev openssl libsqlite3-dev sqlite3
 	libcmocka-dev pkg-config clang
 	iproute2 tcpdump iputils-ping socat ethtool procps psmisc jq
-	python3 python3-zeep python3-scapy python3-cryptography
+	python3 python3-zeep python3-scapy python3-cryptography python3-yaml
 	strongswan-charon strongswan-swanctl libstrongswan-standard-plugins
 	debhelper dh-dkms dpkg-dev devscripts fakeroot lintian man-db systemd
 	chromium fonts-dejavu-core python3-pil curl

@@ -36,7 +36,13 @@
  *   nest clears it). Changing the port or the site id while routes exist is
  *   allowed; the tunnel socket is rebound. No reply beyond the ack.
  *
- * IVGMP_CMD_NEW_SITE (NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE as in rtnetlink)
+ * Requests carry no nlmsg_flags beyond NLM_F_REQUEST, NLM_F_ACK, NLM_F_ECHO
+ * and NLM_F_DUMP, and a zero reserved field in the genetlink header; the
+ * core rejects anything else. Create and replace are separate commands.
+ *
+ * IVGMP_CMD_NEW_SITE: create a site; EEXIST if the id exists.
+ * IVGMP_CMD_SET_SITE: create a site, or replace the address and port of
+ *   an existing one (its counters and routes stay).
  *   IVGMP_A_SITE: NLA_NESTED
  *     IVGMP_SITE_A_ID: NLA_U32               1 .. U32_MAX, required
  *     IVGMP_SITE_A_ADDR4 or IVGMP_SITE_A_ADDR6   WAN address, required
@@ -51,9 +57,9 @@
  *   doit: IVGMP_A_SITE with IVGMP_SITE_A_ID. dumpit: every site, one
  *   IVGMP_A_SITE per message.
  *
- * IVGMP_CMD_NEW_ROUTE (NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE as in rtnetlink;
- *                      a replace swaps the whole next-hop list atomically and
- *                      keeps the route's counters)
+ * IVGMP_CMD_NEW_ROUTE: create a route; EEXIST if the key exists.
+ * IVGMP_CMD_SET_ROUTE: create a route, or replace the flags and the whole
+ *   next-hop list of an existing one, atomically; its counters stay.
  *   IVGMP_A_ROUTE: NLA_NESTED
  *     IVGMP_ROUTE_A_VPN: NLA_U32             required (key)
  *     IVGMP_ROUTE_A_GROUP4 or _GROUP6        multicast, required (key)
@@ -130,6 +136,9 @@ enum ivgmp_cmd {
 	IVGMP_CMD_FLUSH,
 	IVGMP_CMD_GET_STATS,
 	IVGMP_CMD_NEW_SOURCE,
+	/* Added later; command numbers never change. */
+	IVGMP_CMD_SET_SITE,
+	IVGMP_CMD_SET_ROUTE,
 	__IVGMP_CMD_MAX
 };
 #define IVGMP_CMD_MAX (__IVGMP_CMD_MAX - 1)
