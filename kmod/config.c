@@ -11,7 +11,6 @@
 #include <net/ipv6.h>
 #include <net/netlink.h>
 #include "ivgmp.h"
-#include "rx.h"
 
 void ivgmp_config_init_defaults(struct ivgmp_config *cfg)
 {
@@ -33,26 +32,12 @@ const struct ivgmp_config *ivgmp_config_locked(const struct ivgmp_net *in)
 					 lockdep_is_held(&in->lock));
 }
 
-int ivgmp_config_replace(struct ivgmp_net *in, struct ivgmp_config *new,
-			 struct netlink_ext_ack *extack)
+void ivgmp_config_replace(struct ivgmp_net *in, struct ivgmp_config *new)
 {
 	struct ivgmp_config *old;
-	int err;
 
-	lockdep_assert_held(&in->lock);
-	/*
-	 * Rebind the tunnel sockets before the new snapshot is published,
-	 * so that a bind failure leaves the old config in force.
-	 */
-	err = ivgmp_rx_configure(in, new);
-	if (err) {
-		NL_SET_ERR_MSG(extack, "cannot open the tunnel UDP port");
-		kfree(new);
-		return err;
-	}
 	old = rcu_replace_pointer(in->config, new, lockdep_is_held(&in->lock));
 	kfree_rcu(old, rcu);
-	return 0;
 }
 
 static bool ivgmp_config_has_family(const struct ivgmp_config *cfg, u8 family)

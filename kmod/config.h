@@ -13,7 +13,6 @@
 #include <uapi/linux/ivgmp.h>
 
 struct net_device;
-struct netlink_ext_ack;
 struct ivgmp_net;
 
 /* Network-order address of either family; v4 uses the first 4 bytes. */
@@ -99,12 +98,10 @@ bool ivgmp_config_local_source6(const struct ivgmp_config *cfg,
 
 void ivgmp_config_init_defaults(struct ivgmp_config *cfg);
 /*
- * Make @new (a parsed copy of the current snapshot) the config: rebind the
- * tunnel sockets if needed, publish it, free the old one after a grace
- * period. Takes @new in every case. Caller holds ivgmp_net.lock.
+ * Publish @new as the config and free the old one after a grace period.
+ * Caller holds ivgmp_net.lock.
  */
-int ivgmp_config_replace(struct ivgmp_net *in, struct ivgmp_config *new,
-			 struct netlink_ext_ack *extack);
+void ivgmp_config_replace(struct ivgmp_net *in, struct ivgmp_config *new);
 
 int ivgmp_config_net_init(struct ivgmp_net *in);
 void ivgmp_config_net_exit(struct ivgmp_net *in);

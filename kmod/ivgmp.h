@@ -41,9 +41,9 @@ struct ivgmp_net {
 	struct work_struct lan_prune;
 
 	/*
-	 * Data path state, owned by tx.c and rx.c. The tunnel sockets are
-	 * published with rcu_assign_pointer() under lock and read with
-	 * rcu_dereference() when sending.
+	 * The tunnel sockets (socket.c), published with rcu_replace_pointer()
+	 * under lock and read with rcu_dereference() when sending (xmit.c);
+	 * tx.c's hooks.
 	 */
 	struct socket __rcu *sock4;
 	struct socket __rcu *sock6;

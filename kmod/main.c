@@ -9,7 +9,7 @@
 #include <net/net_namespace.h>
 #include "ivgmp.h"
 #include "netlink.h"
-#include "rx.h"
+#include "socket.h"
 #include "tx.h"
 
 unsigned int ivgmp_net_id __read_mostly;
@@ -64,7 +64,7 @@ static void __net_exit ivgmp_net_pre_exit(struct net *net)
 	struct ivgmp_net *in = ivgmp_net(net);
 
 	ivgmp_tx_net_exit(in);
-	ivgmp_rx_net_exit(in);
+	ivgmp_socket_net_exit(in);
 }
 
 static void __net_exit ivgmp_net_exit(struct net *net)

@@ -16,6 +16,7 @@
 #include <net/ipv6.h>
 #include <net/netlink.h>
 #include "netlink.h"
+#include "socket.h"
 
 /*
  * Counters are reply-only. Their nest has a policy all the same, so that
@@ -822,7 +823,17 @@ static int ivgmp_nl_set_config(struct sk_buff *skb, struct genl_info *info)
 		kfree(cfg);
 		goto unlock;
 	}
-	err = ivgmp_config_replace(in, cfg, info->extack);
+	/*
+	 * Rebind the tunnel sockets before the new snapshot is published,
+	 * so that a bind failure leaves the old config in force.
+	 */
+	err = ivgmp_socket_configure(in, cfg);
+	if (err) {
+		NL_SET_ERR_MSG(info->extack, "cannot open the tunnel UDP port");
+		kfree(cfg);
+		goto unlock;
+	}
+	ivgmp_config_replace(in, cfg);
 unlock:
 	mutex_unlock(&in->lock);
 	return err;

@@ -1,20 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The tunnel sockets: receive, validate, deliver on the LANs and relay.
+ * Receive: validate a tunnel datagram, deliver it on the LANs and relay it.
  */
 #ifndef _IVGMP_RX_H
 #define _IVGMP_RX_H
 
-struct ivgmp_net;
-struct ivgmp_config;
+struct sock;
+struct sk_buff;
 
 /*
- * Open, rebind or close the tunnel sockets to match @cfg: open on the
- * configured port once a site id is set, closed while it is 0. A failed
- * rebind keeps the old sockets. Caller holds ivgmp_net.lock; may sleep.
+ * encap_rcv of the tunnel sockets (socket.c). Runs in softirq under
+ * rcu_read_lock(); always consumes @skb and returns 0.
  */
-int ivgmp_rx_configure(struct ivgmp_net *in, const struct ivgmp_config *cfg);
-/* Close the sockets; no receive runs once it returns. */
-void ivgmp_rx_net_exit(struct ivgmp_net *in);
+int ivgmp_encap_rcv(struct sock *sk, struct sk_buff *skb);
 
 #endif /* _IVGMP_RX_H */
