@@ -125,51 +125,16 @@ static int mld_parse_query(const uint8_t *p, size_t len, struct mc_msg *m)
 	return MC_OK;
 }
 
+static void get_v6(struct in6_addr *a, const uint8_t *p)
+{
+	memcpy(a, p, sizeof(*a));
+}
+
 static int mld_parse_v2_report(const uint8_t *p, size_t len,
 			       struct mc_msg *m)
 {
-	size_t nrec = get16(p + 6), off = 8, r;
-
-	m->type = MC_REPORT_V3;
 	m->version = 2;
-	if (nrec > (len - 8) / 20)
-		return -MC_ERECS;
-
-	for (r = 0; r < nrec; r++) {
-		const uint8_t *rec = p + off;
-		size_t nsrc, aux, rlen, i;
-		struct mc_record *mr;
-
-		if (len - off < 20)
-			return -MC_ERECS;
-		aux = (size_t)rec[1] * 4;
-		nsrc = get16(rec + 2);
-		rlen = 20 + 16 * nsrc + aux;
-		if (rlen > len - off)
-			return -MC_ERECS;
-		off += rlen;
-
-		if (rec[0] < MC_MODE_IS_INCLUDE || rec[0] > MC_BLOCK_OLD_SOURCES) {
-			/* RFC 3810 §5.2.12: unknown types are ignored. */
-			m->skipped_records++;
-			continue;
-		}
-		if (m->nrec >= MC_MAX_RECORDS ||
-		    nsrc > (size_t)(MC_MAX_SOURCES - m->nsrc))
-			return -MC_E2BIG;
-
-		mr = &m->rec[m->nrec++];
-		mr->type = rec[0];
-		memcpy(&mr->group, rec + 4, 16);
-		if (!mc_addr_is_mcast(&mr->group))
-			return -MC_ENOTMCAST;
-		mr->nsrc = (uint16_t)nsrc;
-		mr->src = &m->src[m->nsrc];
-		for (i = 0; i < nsrc; i++)
-			memcpy(&m->src[m->nsrc + i], rec + 20 + 16 * i, 16);
-		m->nsrc = (uint16_t)(m->nsrc + nsrc);
-	}
-	return MC_OK;
+	return mc_parse_records(p, len, m, 16, get_v6);
 }
 
 int mld_parse(const void *buf, size_t len, const struct in6_addr *src,

@@ -174,6 +174,60 @@ void mc_msg_reset(struct mc_msg *m, int family)
 	m->nsrc = 0;
 }
 
+/*
+ * IGMPv3 (RFC 3376 §4.2) and MLDv2 (RFC 3810 §5.2) report records have the
+ * same layout: type, aux data length, source count, group, sources, aux
+ * data. Only the address length differs.
+ */
+int mc_parse_records(const uint8_t *p, size_t len, struct mc_msg *m,
+		     size_t alen,
+		     void (*get_addr)(struct in6_addr *a, const uint8_t *p))
+{
+	size_t nrec = (size_t)(p[6] << 8 | p[7]), off = 8, r;
+	size_t minrec = 4 + alen;
+
+	m->type = MC_REPORT_V3;
+	/* Each record needs its header and group: reject absurd counts early. */
+	if (nrec > (len - 8) / minrec)
+		return -MC_ERECS;
+
+	for (r = 0; r < nrec; r++) {
+		const uint8_t *rec = p + off;
+		size_t nsrc, aux, rlen, i;
+		struct mc_record *mr;
+
+		if (len - off < minrec)
+			return -MC_ERECS;
+		aux = (size_t)rec[1] * 4;
+		nsrc = (size_t)(rec[2] << 8 | rec[3]);
+		rlen = minrec + alen * nsrc + aux;
+		if (rlen > len - off)
+			return -MC_ERECS;
+		off += rlen;
+
+		if (rec[0] < MC_MODE_IS_INCLUDE || rec[0] > MC_BLOCK_OLD_SOURCES) {
+			/* RFC 3376 §4.2.12, RFC 3810 §5.2.12: ignored. */
+			m->skipped_records++;
+			continue;
+		}
+		if (m->nrec >= MC_MAX_RECORDS ||
+		    nsrc > (size_t)(MC_MAX_SOURCES - m->nsrc))
+			return -MC_E2BIG;
+
+		mr = &m->rec[m->nrec++];
+		mr->type = rec[0];
+		get_addr(&mr->group, rec + 4);
+		if (!mc_addr_is_mcast(&mr->group))
+			return -MC_ENOTMCAST;
+		mr->nsrc = (uint16_t)nsrc;
+		mr->src = &m->src[m->nsrc];
+		for (i = 0; i < nsrc; i++)
+			get_addr(&m->src[m->nsrc + i], rec + minrec + alen * i);
+		m->nsrc = (uint16_t)(m->nsrc + nsrc);
+	}
+	return MC_OK;
+}
+
 int mc_parse(const void *pkt, size_t len, struct mc_msg *m)
 {
 	const uint8_t *p = pkt;

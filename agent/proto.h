@@ -100,6 +100,14 @@ int mc_parse(const void *pkt, size_t len, struct mc_msg *m);
 int igmp_parse_ip(const void *pkt, size_t len, struct mc_msg *m);
 int mld_parse_ip(const void *pkt, size_t len, struct mc_msg *m);
 
+/*
+ * The records of an IGMPv3 or MLDv2 report (p at the message, len >= 8),
+ * addresses of @alen bytes read with @get_addr. Shared by igmp.c and mld.c.
+ */
+int mc_parse_records(const uint8_t *p, size_t len, struct mc_msg *m,
+		     size_t alen,
+		     void (*get_addr)(struct in6_addr *a, const uint8_t *p));
+
 /* The IGMP message alone (after the IPv4 header); saddr etc. are kept. */
 int igmp_parse(const void *buf, size_t len, struct mc_msg *m);
 /* The ICMPv6 message alone; src and dst form the checksum's pseudo-header. */
