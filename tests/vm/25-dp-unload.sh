@@ -52,7 +52,9 @@ check "unload: still forwarding to C" \
 check "unload: rmmod while traffic flows" rmmod ivgmp
 check "unload: module gone" eval '! lsmod | grep -q "^ivgmp "'
 check "unload: insmod again" insmod "$IVGMP_KO"
-ivt A config set site-id 1 lan lan0:1 >/dev/null
+# A reloaded module starts with require-ipsec on, which refuses to send
+# where no XFRM policy applies (here: none); the rest runs without.
+ivt A config set site-id 1 require-ipsec off lan lan0:1 >/dev/null
 ivt A site add 3 addr "$(topo_wan4 C)" >/dev/null
 ivt A route add vpn 1 group $G origin 1 via 3 >/dev/null
 sleep 1
