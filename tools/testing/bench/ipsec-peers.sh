@@ -7,8 +7,8 @@
 # N connections and the agent has asked for every IKE_SA, and the resident
 # memory of the agent and of charon then.  The peers do not exist (no route
 # to 198.18.0.0/15): this measures the agent, VICI and charon's config
-# handling, not IKE exchanges (DESIGN.md: loading 1,000 connections with
-# swanctl took 1.0 s on this host, 183 s in the TCG guest).
+# handling, not IKE exchanges (loading 1,000 connections with swanctl
+# alone took 1.0 s on this host, 183 s in the TCG guest).
 #   IVGMP_BENCH_PEERS=N (default 1000)
 set -u
 TOP=$(cd "$(dirname "$0")/../../.." && pwd)
