@@ -3,8 +3,9 @@
 # Host tests of the ivgmptool command line, where no kernel module is
 # needed: help and version, exit 2 with a message for bad command lines
 # (global options, batch files), and exit 1 naming the missing module when
-# the ivgmp family is absent. The netlink paths run in the VM
-# (tests/vm/15-ivgmptool.sh). One PASS:/FAIL:/SKIP: line per case.
+# the ivgmp family is absent; the command grammar is the same in --help,
+# Documentation/ivgmptool.md and ivgmptool.8. The netlink paths run in the
+# VM (tests/vm/15-ivgmptool.sh). One PASS:/FAIL:/SKIP: line per case.
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 IVT=$TOP/tools/ivgmptool/ivgmptool
@@ -61,4 +62,9 @@ else
 		config show
 	case_ "module missing: -j stats" 1 'not found' -j stats
 fi
+
+# The command grammar: the same in ivgmptool.md, ivgmptool.8 and --help.
+/usr/bin/python3 "$TOP/tests/ivgmptool/doc_grammar.py" \
+	"$TOP/Documentation/ivgmptool.md" "$TOP/Documentation/man/ivgmptool.8" \
+	"$IVT" || failed=1
 exit $failed
