@@ -253,11 +253,17 @@ static void pump(uint64_t now)
 			continue;
 		}
 		/*
-		 * Initiate when charon has no IKE_SA for the peer; after an
-		 * initiation, only once a later listing showed none (under
-		 * load the first IKE can take tens of seconds).
+		 * Initiate when charon has no IKE_SA for the peer, or an
+		 * established one without a CHILD_SA (the peer refused it,
+		 * say while it reloaded): charon then adds the child to the
+		 * IKE_SA.  After an initiation, only once a later listing
+		 * still showed none (under load the first IKE can take tens
+		 * of seconds), and not before retry seconds.
 		 */
-		if (p->initiator && p->loaded && !p->sa.present &&
+		if (p->initiator && p->loaded &&
+		    (!p->sa.present ||
+		     (!strcmp(p->sa.ike_state, "ESTABLISHED") &&
+		      !p->sa.child_state[0])) &&
 		    (!p->initiated_at || last_list > p->initiated_at) &&
 		    by_name("initiate", R_INITIATE, p->v.id)) {
 			p->busy = true;
@@ -389,6 +395,8 @@ static void got_sa(const struct vici_msg *m, uint64_t now)
 		read_child(m, ike, &sa);
 		p->sa = sa;
 		p->listed = true;
+		if (!strcmp(sa.child_state, "INSTALLED"))
+			p->attempts = 0;
 	}
 }
 
@@ -468,8 +476,11 @@ static void on_reply(void *arg, int err, const struct vici_msg *m)
 			break;
 		p->busy = false;
 		initiates++;
-		/* a second one only after retry seconds, whatever happens */
-		p->retry_at = now + cfg()->retry * 1000ull;
+		/* a second one only after retry seconds, doubling up to 32
+		 * times that while nothing comes up, whatever happens */
+		p->retry_at = now + (cfg()->retry * 1000ull <<
+				     (p->attempts < 5 ? p->attempts : 5));
+		p->attempts++;
 		if (!success)
 			peer_failed(p, "initiate", msg, now);
 		/* see the IKE_SA come up (or not) */
@@ -556,6 +567,7 @@ static void disconnected_why(const char *fmt, ...)
 		p->busy = false;
 		p->retry_at = 0;
 		p->initiated_at = 0;
+		p->attempts = 0;
 		p->dirty = p->known;
 		p->loaded = false;
 		memset(&p->sa, 0, sizeof(p->sa));

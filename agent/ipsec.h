@@ -101,6 +101,7 @@ struct ipsec_peer {
 	uint64_t gone_at;		/* ms it left the view; 0: in it */
 	uint64_t retry_at;		/* ms before which no new attempt */
 	uint64_t initiated_at;		/* ms of our last initiate */
+	unsigned int attempts;		/* initiations since an SA was up */
 	uint64_t ike_rekeys, child_rekeys;
 	uint64_t loads;
 	char error[128];		/* charon's last complaint */

@@ -15,6 +15,8 @@ first word says what to do instead of answering, and it is removed:
     garbage   answer with a malformed message
     truncate  answer with half a segment, then close
     hang      never answer (the agent must not block on it)
+    nochild   (initiate) an IKE_SA without a CHILD_SA, as when the peer
+              refuses the child
 A watcher acts on one more word at once, without a request:
     rekey     new IKE and CHILD SPIs for every SA, with ike-rekey and
               child-rekey events to the clients registered for them
@@ -122,6 +124,11 @@ def segment(ptype, name=None, msg=b""):
 
 def sa_data(name):
     s = sas[name]
+    if not s["child"]:
+        return {"uniqueid": str(s["id"]), "version": "2",
+                "state": "ESTABLISHED", "initiator": "yes",
+                "initiator-spi": s["ispi"], "responder-spi": s["rspi"],
+                "established": "1", "child-sas": {}}
     return {
         "uniqueid": str(s["id"]), "version": "2", "state": "ESTABLISHED",
         "initiator": "yes", "initiator-spi": s["ispi"],
@@ -137,8 +144,8 @@ def sa_data(name):
     }
 
 
-def new_sa(name):
-    sas[name] = {"id": len(sas) + 1, "ispi": secrets.token_hex(8),
+def new_sa(name, child=True):
+    sas[name] = {"child": child, "id": len(sas) + 1, "ispi": secrets.token_hex(8),
                  "rspi": secrets.token_hex(8),
                  "spi_in": secrets.token_hex(4),
                  "spi_out": secrets.token_hex(4)}
@@ -148,7 +155,7 @@ def ok(err=None):
     return {"success": "no", "errmsg": err} if err else {"success": "yes"}
 
 
-def command(cid, name, req, send):
+def command(cid, name, req, send, act=None):
     """-> response dict, or None for CMD_UNKNOWN; may send events first."""
     with lock:
         if name in ("load-cert", "load-key"):
@@ -171,8 +178,11 @@ def command(cid, name, req, send):
             c = req.get("child")
             if c not in conns:
                 return ok("CHILD_SA config '%s' not found" % c)
-            new_sa(c)
-            if (cid, "child-updown") in registered:
+            if c in sas and not sas[c]["child"]:
+                sas[c]["child"] = True      # the child added to the IKE_SA
+            else:
+                new_sa(c, act != "nochild")
+            if sas[c]["child"] and (cid, "child-updown") in registered:
                 send(segment(EVENT, "child-updown",
                              encode({"up": "yes", c: sa_data(c)})))
             return ok()
@@ -244,7 +254,13 @@ def serve(conn, cid):
                 return
             if act == "hang":
                 continue
-            resp = command(cid, name, msg, send)
+            if act == "rekey":
+                act = None
+            if act == "nochild" and name != "initiate":
+                with open(CTL, "w") as f:
+                    f.write("nochild")  # for the initiate
+                act = None
+            resp = command(cid, name, msg, send, act)
             if resp is None:
                 send(segment(CMD_UNKNOWN))
             else:

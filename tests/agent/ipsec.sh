@@ -311,6 +311,18 @@ else
 	fail restart-adopts-sas "$(since "$m8" | cut -c1-60 | tr '\n' '|')"
 fi
 
+# C comes back, and its peer refuses the first CHILD_SA: the IKE_SA stays
+# up without one, and the agent asks for the child again
+m9=$(mark)
+echo nochild >"$W/fake.ctl"
+ctl site-c join 1 239.1.1.1 sender >/dev/null || fail rejoin
+if wait_for 15 got "$m9" '^initiate child=ivgmp-3 ' && wait_for 15 peer_up 3 &&
+	[ "$(count "$m9" '^initiate child=ivgmp-3 ')" = 2 ]; then
+	pass child-refused-asked-again
+else
+	fail child-refused-asked-again "$(count "$m9" '^initiate child=ivgmp-3 ') initiations; $(status | grep -A2 'peer 3')"
+fi
+
 kill "$agent_pid"; wait "$agent_pid" 2>/dev/null; agent_pid=
 grep -q "ERROR\|Traceback" "$W/fake.err" && fail fake-clean "$(tail -3 "$W/fake.err")"
 exit $((fails > 0))
