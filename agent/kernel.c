@@ -281,6 +281,13 @@ static int apply(void)
 	return fails ? -EIO : 0;
 }
 
+/* The old port's block goes once the kernel no longer uses that port. */
+static void block_retire(void)
+{
+	if (!nl || !view.port || config_port == view.port)
+		xfrm_block_retire();
+}
+
 void kernel_block_init(void)
 {
 	xfrm_block_init(agent->cfg.ipsec_block_priority);
@@ -297,6 +304,7 @@ void kernel_set_view(struct table *t)
 	/* the block follows the port even while the module is missing */
 	block_ensure();
 	apply();
+	block_retire();
 }
 
 const struct ivgmp_route_info *
@@ -444,6 +452,7 @@ static int kernel_open(void)
 	log_info("kernel: ivgmp module ready (site %u)", agent->site_id);
 	/* reconcile: the table the kernel kept against the last view */
 	apply();
+	block_retire();
 	counters_at = now_ms();
 	return 0;
 fail:
@@ -495,8 +504,10 @@ void kernel_tick(uint64_t now)
 	}
 	if (now >= counters_at) {
 		counters_at = now + agent->cfg.counter_interval * 1000ull;
-		if (have_view && !view_applied)
+		if (have_view && !view_applied) {
 			apply();
+			block_retire();
+		}
 		if (nl)
 			counters(now);
 	}

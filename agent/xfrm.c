@@ -17,6 +17,7 @@
 static struct mnl_socket *sk;
 static uint32_t seq, prio;
 static uint16_t port;		/* the policies in place are for this port */
+static uint16_t stale;		/* and these, until xfrm_block_retire() */
 static bool ready;
 static unsigned long long checks, repairs;
 
@@ -152,14 +153,27 @@ int xfrm_block_set_port(uint16_t p)
 	port = p;
 	ready = true;
 	if (old && old != p) {
-		remove_all(old);
-		log_info("xfrm: block policies moved from port %u to %u",
-			 old, p);
+		/* the kernel may still send from the old port: keep both */
+		if (stale && stale != p)
+			remove_all(stale);
+		stale = old;
+		log_info("xfrm: block policies for port %u in place (port %u "
+			 "still blocked)", p, old);
 	} else {
 		log_info("xfrm: clear UDP to and from port %u blocked "
 			 "(priority %u)", p, prio);
 	}
 	return 0;
+}
+
+void xfrm_block_retire(void)
+{
+	if (!sk || !stale || stale == port)
+		return;
+	remove_all(stale);
+	log_info("xfrm: block policies moved from port %u to %u", stale,
+		 port);
+	stale = 0;
 }
 
 int xfrm_block_check(void)
@@ -206,6 +220,8 @@ void xfrm_block_stop(bool remove)
 	if (!sk)
 		return;
 	if (remove && port) {
+		if (stale)
+			remove_all(stale);
 		remove_all(port);
 		log_info("xfrm: block policies for port %u removed", port);
 	}

@@ -19,10 +19,12 @@ void xfrm_block_init(uint32_t priority);
 bool xfrm_block_ready(uint16_t port);
 /*
  * Install the policies for @port (opening the XFRM socket on first use; a
- * no-op when they are in place), then remove those of the previous port:
- * never a moment without a block. 0 or -errno.
+ * no-op when they are in place). Those of the previous port stay until
+ * xfrm_block_retire(), once the kernel has left that port: never a moment
+ * without a block. 0 or -errno.
  */
 int xfrm_block_set_port(uint16_t port);
+void xfrm_block_retire(void);
 /*
  * Read every policy back; put back any that is missing or was changed.
  * Returns how many were put back, or -errno.
