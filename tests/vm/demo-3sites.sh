@@ -90,11 +90,13 @@ sleep 2
 say "the SAs keyed by IKEv2 (swanctl --list-sas at site A, excerpt)"
 swan A --list-sas 2>/dev/null | grep -E '^[^ ]|ESTABLISHED|INSTALLED|in  |out ' | head -12
 echo "site B's IKE_SAs: $(ike_peers B); site C's: $(ike_peers C)"
+echo "(a first CHILD_SA is keyed from its IKE_SA; each rekey adds a DH group:"
+echo " ESP:AES_GCM_16-128/CURVE_25519, see tests/vm/27-ipsec-ike.sh)"
 
 say "the group's tree at the VNOC (ivgmp-vnocctl group list)"
 ctl group list 1
 
-say "what the receivers got of the $SECS s counted ($((SECS * RATE)) packets sent)"
+say "what the receivers got of what hA sent in the $SECS s counted"
 for s in B C; do
 	r=$(/usr/bin/python3 "$STREAM" lost "$W/tx" "$W/rx-$s" "$t0" "$t1")
 	echo "h$s: sent ${r%% *}, lost $(echo "$r" | cut -d' ' -f2), duplicated ${r##* }"

@@ -152,7 +152,8 @@ wan_capture_start() {
 	ip netns exec wan tcpdump -i any -n -U -s 96 -w "$1" 'not tcp' \
 		2>"$1.err" &
 	WAN_TCPDUMP=$!
-	wait_for 10 grep -q listening "$1.err"
+	# tcpdump takes its time to start on a loaded TCG guest
+	wait_for 60 grep -q listening "$1.err"
 }
 
 # wan_capture_stop: stop it; fails if the kernel dropped any packet, since
