@@ -303,110 +303,9 @@ static void got_conns(const struct vici_msg *m, uint64_t now)
 	}
 }
 
-/* The better of two IKE_SAs or CHILD_SAs: established/installed, younger. */
-static bool better(const char *state, uint64_t age, const char *good,
-		   const char *cur_state, uint64_t cur_age, bool have)
-{
-	bool a = !strcmp(state, good), b = !strcmp(cur_state, good);
-
-	if (!have || a != b)
-		return !have || a;
-	return age < cur_age;
-}
-
-static void read_child(const struct vici_msg *m, int ike,
-		       struct ipsec_sa_info *sa)
-{
-	int cs = vici_find(m, ike, "child-sas"), c;
-	bool have = false;
-
-	sa->child_state[0] = 0;
-	for (c = vici_first(m, cs); cs >= 0 && c >= 0; c = vici_next(m, c)) {
-		char state[16], enc[24], ks[8], dh[24];
-		uint64_t t = 0;
-
-		if (m->el[c].type != VICI_SECTION_START ||
-		    !vici_get(m, c, "state", state, sizeof(state)))
-			continue;
-		vici_get_u64(m, c, "install-time", &t);
-		if (!better(state, t, "INSTALLED", sa->child_state,
-			    sa->child_installed, have))
-			continue;
-		have = true;
-		snprintf(sa->child_state, sizeof(sa->child_state), "%s",
-			 state);
-		sa->child_installed = t;
-		if (!vici_get(m, c, "spi-in", sa->spi_in, sizeof(sa->spi_in)))
-			strcpy(sa->spi_in, "?");
-		if (!vici_get(m, c, "spi-out", sa->spi_out,
-			      sizeof(sa->spi_out)))
-			strcpy(sa->spi_out, "?");
-		if (!vici_get(m, c, "encr-alg", enc, sizeof(enc)))
-			strcpy(enc, "?");
-		if (!vici_get(m, c, "encr-keysize", ks, sizeof(ks)))
-			ks[0] = 0;
-		/* the first CHILD_SA is keyed from the IKE_SA: no group;
-		 * every rekey shows one (PFS) */
-		if (!vici_get(m, c, "dh-group", dh, sizeof(dh)))
-			dh[0] = 0;
-		snprintf(sa->child_alg, sizeof(sa->child_alg), "%s%s%s%s%s",
-			 enc, ks[0] ? "-" : "", ks, dh[0] ? "/" : "", dh);
-	}
-}
-
-/* One list-sa event: { <ike name> = { state, spis, child-sas = {...} } } */
-static void got_sa(const struct vici_msg *m, uint64_t now)
-{
-	int ike;
-
-	for (ike = vici_first(m, -1); ike >= 0; ike = vici_next(m, ike)) {
-		struct ipsec_sa_info sa = { .present = true, .read_at = now };
-		struct ipsec_peer *p;
-		char name[64];
-		uint32_t id;
-		uint64_t t = 0;
-
-		if (m->el[ike].type != VICI_SECTION_START ||
-		    m->el[ike].name_len >= sizeof(name))
-			continue;
-		memcpy(name, m->el[ike].name, m->el[ike].name_len);
-		name[m->el[ike].name_len] = 0;
-		if (!ipsec_conn_id(name, &id))
-			continue;
-		p = ipsec_find(&set, id);
-		if (!p)
-			continue;
-		if (!vici_get(m, ike, "state", sa.ike_state,
-			      sizeof(sa.ike_state)))
-			continue;
-		vici_get_u64(m, ike, "established", &t);
-		sa.ike_established = t;
-		/* rekeying: the old and the new IKE_SA; show the new */
-		if (p->listed && !better(sa.ike_state, t, "ESTABLISHED",
-					 p->sa.ike_state,
-					 p->sa.ike_established, true))
-			continue;
-		if (!vici_get(m, ike, "initiator-spi", sa.ike_spi_i,
-			      sizeof(sa.ike_spi_i)))
-			strcpy(sa.ike_spi_i, "?");
-		if (!vici_get(m, ike, "responder-spi", sa.ike_spi_r,
-			      sizeof(sa.ike_spi_r)))
-			strcpy(sa.ike_spi_r, "?");
-		read_child(m, ike, &sa);
-		p->sa = sa;
-		p->listed = true;
-		if (!strcmp(sa.child_state, "INSTALLED"))
-			p->attempts = 0;
-	}
-}
-
 static void sas_listed(uint64_t now)
 {
-	size_t i;
-
-	for (i = 0; i < set.n; i++)
-		if (!set.p[i].listed)
-			memset(&set.p[i].sa, 0, sizeof(set.p[i].sa));
+	ipsec_sas_listed(&set);
 	listing = false;
 	last_list = list_started;
 	refresh_at = now + REFRESH_MS;
@@ -505,36 +404,14 @@ out:
 static void on_event(void *arg, const char *name, const struct vici_msg *m)
 {
 	uint64_t now = now_ms();
-	bool ike_rekey = !strcmp(name, "ike-rekey");
-	bool child_rekey = !strcmp(name, "child-rekey");
-	int i;
 
 	if (!strcmp(name, "list-sa")) {
 		if (listing)
-			got_sa(m, now);
+			ipsec_read_sa(&set, m, now);
 		return;
 	}
-	for (i = vici_first(m, -1); i >= 0; i = vici_next(m, i)) {
-		struct ipsec_peer *p;
-		char conn[64];
-		uint32_t id;
-
-		if (m->el[i].type != VICI_SECTION_START ||
-		    m->el[i].name_len >= sizeof(conn))
-			continue;
-		memcpy(conn, m->el[i].name, m->el[i].name_len);
-		conn[m->el[i].name_len] = 0;
-		if (!ipsec_conn_id(conn, &id))
-			continue;
-		p = ipsec_find(&set, id);
-		if (!p)
-			continue;
-		if (ike_rekey)
-			p->ike_rekeys++;
-		if (child_rekey)
-			p->child_rekeys++;
-		log_debug("ipsec: %s %s", name, conn);
-	}
+	if (ipsec_count_event(&set, name, m))
+		log_debug("ipsec: %s", name);
 	/* read the new state soon, once the burst of events is over */
 	if (!refresh_at || refresh_at > now + EVENT_REFRESH_MS)
 		refresh_at = now + EVENT_REFRESH_MS;

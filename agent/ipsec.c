@@ -467,6 +467,149 @@ void ipsec_conn_build(struct vici_buf *b, const struct ipsec_config *c,
 	vici_section_end(b);
 }
 
+/* -------------------------------------------------- charon's SAs */
+
+/* The better of two IKE_SAs or CHILD_SAs: established/installed, younger. */
+static bool better(const char *state, uint64_t age, const char *good,
+		   const char *cur_state, uint64_t cur_age, bool have)
+{
+	bool a = !strcmp(state, good), b = !strcmp(cur_state, good);
+
+	if (!have || a != b)
+		return !have || a;
+	return age < cur_age;
+}
+
+static void read_child(const struct vici_msg *m, int ike,
+		       struct ipsec_sa_info *sa)
+{
+	int cs = vici_find(m, ike, "child-sas"), c;
+	bool have = false;
+
+	sa->child_state[0] = 0;
+	for (c = vici_first(m, cs); cs >= 0 && c >= 0; c = vici_next(m, c)) {
+		char state[16], enc[24], ks[8], dh[24];
+		uint64_t t = 0;
+
+		if (m->el[c].type != VICI_SECTION_START ||
+		    !vici_get(m, c, "state", state, sizeof(state)))
+			continue;
+		vici_get_u64(m, c, "install-time", &t);
+		if (!better(state, t, "INSTALLED", sa->child_state,
+			    sa->child_installed, have))
+			continue;
+		have = true;
+		snprintf(sa->child_state, sizeof(sa->child_state), "%s",
+			 state);
+		sa->child_installed = t;
+		if (!vici_get(m, c, "spi-in", sa->spi_in, sizeof(sa->spi_in)))
+			strcpy(sa->spi_in, "?");
+		if (!vici_get(m, c, "spi-out", sa->spi_out,
+			      sizeof(sa->spi_out)))
+			strcpy(sa->spi_out, "?");
+		if (!vici_get(m, c, "encr-alg", enc, sizeof(enc)))
+			strcpy(enc, "?");
+		if (!vici_get(m, c, "encr-keysize", ks, sizeof(ks)))
+			ks[0] = 0;
+		/* the first CHILD_SA is keyed from the IKE_SA: no group;
+		 * every rekey shows one (PFS) */
+		if (!vici_get(m, c, "dh-group", dh, sizeof(dh)))
+			dh[0] = 0;
+		snprintf(sa->child_alg, sizeof(sa->child_alg), "%s%s%s%s%s",
+			 enc, ks[0] ? "-" : "", ks, dh[0] ? "/" : "", dh);
+	}
+}
+
+void ipsec_read_sa(struct ipsec_set *s, const struct vici_msg *m, uint64_t now)
+{
+	int ike;
+
+	for (ike = vici_first(m, -1); ike >= 0; ike = vici_next(m, ike)) {
+		struct ipsec_sa_info sa = { .present = true, .read_at = now };
+		struct ipsec_peer *p;
+		char name[64];
+		uint32_t id;
+		uint64_t t = 0;
+
+		if (m->el[ike].type != VICI_SECTION_START ||
+		    m->el[ike].name_len >= sizeof(name))
+			continue;
+		memcpy(name, m->el[ike].name, m->el[ike].name_len);
+		name[m->el[ike].name_len] = 0;
+		if (!ipsec_conn_id(name, &id))
+			continue;
+		p = ipsec_find(s, id);
+		if (!p)
+			continue;
+		if (!vici_get(m, ike, "state", sa.ike_state,
+			      sizeof(sa.ike_state)))
+			continue;
+		vici_get_u64(m, ike, "established", &t);
+		sa.ike_established = t;
+		/* rekeying: the old and the new IKE_SA; show the new */
+		if (p->listed && !better(sa.ike_state, t, "ESTABLISHED",
+					 p->sa.ike_state,
+					 p->sa.ike_established, true))
+			continue;
+		if (!vici_get(m, ike, "initiator-spi", sa.ike_spi_i,
+			      sizeof(sa.ike_spi_i)))
+			strcpy(sa.ike_spi_i, "?");
+		if (!vici_get(m, ike, "responder-spi", sa.ike_spi_r,
+			      sizeof(sa.ike_spi_r)))
+			strcpy(sa.ike_spi_r, "?");
+		read_child(m, ike, &sa);
+		p->sa = sa;
+		p->listed = true;
+		if (!strcmp(sa.child_state, "INSTALLED"))
+			p->attempts = 0;
+	}
+}
+
+/* The id of a top-level section named ivgmp-<id> that we have. */
+static struct ipsec_peer *section_peer(struct ipsec_set *s,
+				       const struct vici_msg *m, int i)
+{
+	char name[64];
+	uint32_t id;
+
+	if (m->el[i].type != VICI_SECTION_START ||
+	    m->el[i].name_len >= sizeof(name))
+		return NULL;
+	memcpy(name, m->el[i].name, m->el[i].name_len);
+	name[m->el[i].name_len] = 0;
+	return ipsec_conn_id(name, &id) ? ipsec_find(s, id) : NULL;
+}
+
+void ipsec_sas_listed(struct ipsec_set *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (!s->p[i].listed)
+			memset(&s->p[i].sa, 0, sizeof(s->p[i].sa));
+}
+
+int ipsec_count_event(struct ipsec_set *s, const char *name,
+		      const struct vici_msg *m)
+{
+	bool ike = !strcmp(name, "ike-rekey");
+	bool child = !strcmp(name, "child-rekey");
+	int i, n = 0;
+
+	for (i = vici_first(m, -1); i >= 0; i = vici_next(m, i)) {
+		struct ipsec_peer *p = section_peer(s, m, i);
+
+		if (!p)
+			continue;
+		n++;
+		if (ike)
+			p->ike_rekeys++;
+		if (child)
+			p->child_rekeys++;
+	}
+	return n;
+}
+
 /* -------------------------------------------------------------- status */
 
 static uint64_t age(const struct ipsec_sa_info *sa, uint64_t base,

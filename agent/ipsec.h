@@ -29,6 +29,7 @@
 struct conf;
 struct json;
 struct vici_buf;
+struct vici_msg;
 
 enum ipsec_mode {
 	IPSEC_MODE_STRONGSWAN,	/* the agent keys SAs through charon */
@@ -157,6 +158,21 @@ bool ipsec_name_ok(const char *name);
 void ipsec_conn_build(struct vici_buf *b, const struct ipsec_config *c,
 		      const struct ipsec_set *s, const struct ipsec_peer *p,
 		      const char *cert, const char *ca);
+
+/*
+ * charon's SAs: one list-sa event ({ <ike name> = { state, SPIs,
+ * child-sas = { ... } } }) read into its peer's sa (an established IKE_SA
+ * and an installed child preferred, the younger of two: the new one while
+ * rekeying) and marked listed; when the listing ends, ipsec_sas_listed()
+ * clears the SAs of peers it did not name.  Events (ike-rekey, child-rekey,
+ * *-updown) name the IKE config at the top level: ipsec_count_event()
+ * counts the rekeys and returns how many of our peers the event named.
+ */
+void ipsec_read_sa(struct ipsec_set *s, const struct vici_msg *m,
+		   uint64_t now);
+void ipsec_sas_listed(struct ipsec_set *s);
+int ipsec_count_event(struct ipsec_set *s, const char *name,
+		      const struct vici_msg *m);
 
 /* Text and JSON status of every peer. */
 void ipsec_peers_status(const struct ipsec_set *s, uint64_t now, FILE *f);

@@ -19,6 +19,7 @@
 #include "ipsec.h"
 #include "json.h"
 #include "vici.h"
+#include "../lib/vici_golden.h"
 
 #define GRACE	60000
 
@@ -456,6 +457,90 @@ static void test_config(void **state)
 	ipsec_config_free(&c);
 }
 
+/* charon's list-sa events into the peers' SA state. */
+static void test_read_sa(void **state)
+{
+	struct ipsec_set s;
+	struct ipsec_view v;
+	struct ipsec_peer *p;
+	struct vici_msg m;
+	struct vici_buf b;
+
+	setup_three(&s, &v);
+	v.local_id = 1;		/* the capture is site A (1) with B (2) */
+	three[0] = pv(2, "site-b", "192.0.2.2", 0);
+	assert_true(ipsec_reconcile(&s, &v, 2000) >= 0);
+
+	/* a real event: IKE_SA up, no CHILD_SA (that host had no ESP) */
+	assert_int_equal(vici_parse(charon_list_sa + 9,
+				    sizeof(charon_list_sa) - 9, &m), 0);
+	ipsec_read_sa(&s, &m, 5000);
+	vici_msg_free(&m);
+	p = ipsec_find(&s, 2);
+	assert_true(p->listed && p->sa.present);
+	assert_string_equal(p->sa.ike_state, "ESTABLISHED");
+	assert_string_equal(p->sa.ike_spi_i, "dc00245863931a3e");
+	assert_string_equal(p->sa.ike_spi_r, "b590bed060c2bdbf");
+	assert_string_equal(p->sa.child_state, "");
+	assert_int_equal(p->sa.read_at, 5000);
+	/* the listing ends: peers it did not name have no SA */
+	ipsec_find(&s, 3)->sa.present = true;
+	ipsec_sas_listed(&s);
+	assert_true(ipsec_find(&s, 2)->sa.present);
+	assert_false(ipsec_find(&s, 3)->sa.present);
+
+	/* while a CHILD_SA rekeys: the installed, younger one is shown */
+	vici_buf_init(&b);
+	vici_begin(&b, VICI_EVENT, "list-sa");
+	vici_section(&b, "ivgmp-3");
+	vici_kv_str(&b, "state", "ESTABLISHED");
+	vici_kv_str(&b, "established", "700");
+	vici_kv_str(&b, "initiator-spi", "1111111111111111");
+	vici_kv_str(&b, "responder-spi", "2222222222222222");
+	vici_section(&b, "child-sas");
+	vici_section(&b, "ivgmp-3-7");
+	vici_kv_str(&b, "state", "REKEYED");
+	vici_kv_str(&b, "spi-in", "aaaaaaaa");
+	vici_kv_str(&b, "install-time", "600");
+	vici_section_end(&b);
+	vici_section(&b, "ivgmp-3-8");
+	vici_kv_str(&b, "state", "INSTALLED");
+	vici_kv_str(&b, "spi-in", "cccccccc");
+	vici_kv_str(&b, "spi-out", "dddddddd");
+	vici_kv_str(&b, "encr-alg", "AES_GCM_16");
+	vici_kv_str(&b, "encr-keysize", "128");
+	vici_kv_str(&b, "dh-group", "CURVE_25519");
+	vici_kv_str(&b, "install-time", "3");
+	vici_section_end(&b);
+	vici_section_end(&b);
+	vici_section_end(&b);
+	/* not ours: ignored */
+	vici_section(&b, "other");
+	vici_kv_str(&b, "state", "ESTABLISHED");
+	vici_section_end(&b);
+	assert_int_equal(vici_finish(&b), 0);
+	assert_int_equal(vici_parse(b.data + 13, b.len - 13, &m), 0);
+	ipsec_read_sa(&s, &m, 6000);
+	p = ipsec_find(&s, 3);
+	assert_string_equal(p->sa.child_state, "INSTALLED");
+	assert_string_equal(p->sa.spi_in, "cccccccc");
+	assert_string_equal(p->sa.spi_out, "dddddddd");
+	assert_string_equal(p->sa.child_alg, "AES_GCM_16-128/CURVE_25519");
+	assert_int_equal(p->sa.child_installed, 3);
+	assert_int_equal(p->sa.ike_established, 700);
+
+	/* rekey events count per peer */
+	assert_int_equal(ipsec_count_event(&s, "child-rekey", &m), 1);
+	assert_int_equal(ipsec_count_event(&s, "child-rekey", &m), 1);
+	assert_int_equal(ipsec_count_event(&s, "ike-rekey", &m), 1);
+	assert_int_equal(p->child_rekeys, 2);
+	assert_int_equal(p->ike_rekeys, 1);
+	assert_int_equal(ipsec_find(&s, 2)->child_rekeys, 0);
+	vici_msg_free(&m);
+	vici_buf_free(&b);
+	ipsec_set_free(&s);
+}
+
 /* Both printers show the same per-peer data; ages grow with the clock. */
 static void test_status(void **state)
 {
@@ -537,6 +622,7 @@ int main(void)
 		cmocka_unit_test(test_conn_build),
 		cmocka_unit_test(test_config),
 		cmocka_unit_test(test_status),
+		cmocka_unit_test(test_read_sa),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "vici.h"
+#include "vici_golden.h"
 
 /* strongSwan src/libcharon/plugins/vici/README.md, "Encoding example" */
 static const uint8_t readme_msg[] = {
@@ -234,6 +235,67 @@ static void test_decode_readme(void **state)
 	assert_int_equal(vici_parse(readme_msg, 0, &m), 0);
 	assert_int_equal(m.n, 0);
 	assert_int_equal(vici_first(&m, -1), -1);
+	vici_msg_free(&m);
+}
+
+/* What a real charon sent: an event and two responses. */
+static void test_decode_charon(void **state)
+{
+	const uint8_t *msg;
+	const char *name;
+	size_t nl, ml, n;
+	struct vici_msg m;
+	uint8_t type;
+	char buf[64];
+	uint64_t v;
+	int ike, l;
+
+	assert_int_equal(vici_packet_split(charon_list_sa,
+					   sizeof(charon_list_sa), &type,
+					   &name, &nl, &msg, &ml), 0);
+	assert_int_equal(type, VICI_EVENT);
+	assert_int_equal(nl, 7);
+	assert_memory_equal(name, "list-sa", 7);
+	assert_int_equal(vici_parse(msg, ml, &m), 0);
+	ike = vici_find(&m, -1, "ivgmp-2");
+	assert_true(ike >= 0);
+	assert_int_equal(vici_next(&m, ike), -1);
+	assert_string_equal(vici_get(&m, ike, "state", buf, sizeof(buf)),
+			    "ESTABLISHED");
+	assert_string_equal(vici_get(&m, ike, "local-id", buf, sizeof(buf)),
+			    "CN=site-a");
+	assert_string_equal(vici_get(&m, ike, "remote-id", buf, sizeof(buf)),
+			    "CN=site-b");
+	assert_string_equal(vici_get(&m, ike, "initiator-spi", buf,
+				     sizeof(buf)), "dc00245863931a3e");
+	assert_string_equal(vici_get(&m, ike, "dh-group", buf, sizeof(buf)),
+			    "CURVE_25519");
+	assert_true(vici_get_u64(&m, ike, "rekey-time", &v));
+	assert_int_equal(v, 13679);
+	l = vici_find(&m, ike, "child-sas");
+	assert_int_equal(m.el[l].type, VICI_SECTION_START);
+	assert_int_equal(vici_first(&m, l), -1);
+	vici_msg_free(&m);
+	/* every cut of it is refused (but the empty message) */
+	for (n = 1; n < ml; n++)
+		if (vici_parse(msg, n, &m) == 0)
+			fail_msg("charon's list-sa cut to %zu bytes accepted", n);
+
+	assert_int_equal(charon_get_conns[0], VICI_CMD_RESPONSE);
+	assert_int_equal(vici_parse(charon_get_conns + 1,
+				    sizeof(charon_get_conns) - 1, &m), 0);
+	l = vici_find(&m, -1, "conns");
+	assert_int_equal(m.el[l].type, VICI_LIST_START);
+	assert_string_equal(vici_str(&m, vici_first(&m, l), buf, sizeof(buf)),
+			    "ivgmp-2");
+	vici_msg_free(&m);
+
+	assert_int_equal(vici_parse(charon_version + 1,
+				    sizeof(charon_version) - 1, &m), 0);
+	assert_string_equal(vici_get(&m, -1, "daemon", buf, sizeof(buf)),
+			    "charon");
+	assert_string_equal(vici_get(&m, -1, "version", buf, sizeof(buf)),
+			    "5.9.8");
 	vici_msg_free(&m);
 }
 
@@ -620,6 +682,7 @@ int main(void)
 		cmocka_unit_test(test_encode_packets),
 		cmocka_unit_test(test_encode_errors),
 		cmocka_unit_test(test_decode_readme),
+		cmocka_unit_test(test_decode_charon),
 		cmocka_unit_test(test_decode_numbers),
 		cmocka_unit_test(test_decode_truncated),
 		cmocka_unit_test(test_decode_malformed),
