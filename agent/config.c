@@ -214,6 +214,13 @@ int config_load(struct agent_config *c, const char *path)
 	GET_STR("usage", "spool", c->file_spool);
 	if (ipsec_config_load(&c->ipsec, cf))
 		goto bad;
+	/* keying authenticates with the VNOC client's certificate */
+	if (c->ipsec.mode == IPSEC_MODE_STRONGSWAN && c->vnoc_url &&
+	    (!c->vnoc_cert || !c->vnoc_ca)) {
+		conf_error(cf, NULL, "[ipsec] mode = strongswan needs [vnoc] "
+			   "cert and ca (or mode = static)");
+		goto bad;
+	}
 	/* without IPsec at all, a block would stop every copy */
 	c->ipsec_block = c->ipsec.mode != IPSEC_MODE_NONE;
 	r = conf_get_bool(cf, "ipsec", "block", &c->ipsec_block);

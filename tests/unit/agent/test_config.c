@@ -137,12 +137,31 @@ static void t_refused(void **s)
 	}
 }
 
+/* IPsec keying needs the certificate the VNOC client uses. */
+static void t_ipsec(void **s)
+{
+	assert_int_equal(load("[site]\nlan = eth1\n[vnoc]\nurl = https://v:1/\n"),
+			 -EINVAL);
+	assert_int_equal(load("[site]\nlan = eth1\n[vnoc]\nurl = https://v:1/\n"
+			      "[ipsec]\nmode = static\n"), 0);
+	assert_int_equal(C.ipsec.mode, IPSEC_MODE_STATIC);
+	assert_int_equal(load("[site]\nlan = eth1\n[vnoc]\nurl = https://v:1/\n"
+			      "cert = /c\nca = /a\n[ipsec]\ngrace = 5\n"), 0);
+	assert_int_equal(C.ipsec.mode, IPSEC_MODE_STRONGSWAN);
+	assert_int_equal(C.ipsec.grace, 5);
+	/* no VNOC: nothing to key, nothing needed */
+	assert_int_equal(load("[site]\nlan = eth1\n"), 0);
+	assert_int_equal(load("[site]\nlan = eth1\n[ipsec]\nmode = ipsec\n"),
+			 -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(t_defaults, teardown),
 		cmocka_unit_test_teardown(t_everything, teardown),
 		cmocka_unit_test_teardown(t_refused, teardown),
+		cmocka_unit_test_teardown(t_ipsec, teardown),
 	};
 
 	return cmocka_run_group_tests_name("agent-config", tests, NULL, NULL);
