@@ -232,7 +232,6 @@ static void pump(uint64_t now)
 	for (i = 0; i < set.n; i++) {
 		struct ipsec_peer *p = &set.p[i];
 		struct vici_buf b;
-		char name[32];
 
 		if (p->busy || !p->known || p->gone_at || p->retry_at > now)
 			continue;
@@ -245,7 +244,6 @@ static void pump(uint64_t now)
 				p->initiated_at = 0;
 			}
 			p->changed = false;
-			ipsec_conn_name(p->v.id, name, sizeof(name));
 			vici_buf_init(&b);
 			ipsec_conn_build(&b, cfg(), &set, p, cert_pem, ca_pem);
 			if (submit(&b, R_LOAD, p->v.id, "load-conn"))
@@ -272,14 +270,25 @@ static void pump(uint64_t now)
 	}
 }
 
+/*
+ * The next attempt for a peer: after retry seconds, doubling up to 32
+ * times that while nothing comes up (a peer that keeps refusing costs a
+ * log line every few minutes, not every few seconds).
+ */
+static void backoff(struct ipsec_peer *p, uint64_t now)
+{
+	p->retry_at = now + (cfg()->retry * 1000ull <<
+			     (p->attempts < 5 ? p->attempts : 5));
+	p->attempts++;
+}
+
 static void peer_failed(struct ipsec_peer *p, const char *what,
-			const char *msg, uint64_t now)
+			const char *msg)
 {
 	char name[32];
 
 	ipsec_conn_name(p->v.id, name, sizeof(name));
 	snprintf(p->error, sizeof(p->error), "%s: %s", what, msg);
-	p->retry_at = now + cfg()->retry * 1000ull;
 	failures++;
 	log_warnx("ipsec: %s of %s (site %" PRIu32 "): %s", what, name,
 		  p->v.id, msg);
@@ -359,10 +368,12 @@ static void on_reply(void *arg, int err, const struct vici_msg *m)
 			break;
 		p->busy = false;
 		if (!success) {
-			peer_failed(p, "load-conn", msg, now);
+			peer_failed(p, "load-conn", msg);
+			backoff(p, now);
 			break;
 		}
 		p->loaded = true;
+		p->attempts = 0;
 		p->dirty = false;
 		p->error[0] = 0;
 		p->loads++;
@@ -375,13 +386,10 @@ static void on_reply(void *arg, int err, const struct vici_msg *m)
 			break;
 		p->busy = false;
 		initiates++;
-		/* a second one only after retry seconds, doubling up to 32
-		 * times that while nothing comes up, whatever happens */
-		p->retry_at = now + (cfg()->retry * 1000ull <<
-				     (p->attempts < 5 ? p->attempts : 5));
-		p->attempts++;
+		/* the next one only after the backoff, whatever happens */
+		backoff(p, now);
 		if (!success)
-			peer_failed(p, "initiate", msg, now);
+			peer_failed(p, "initiate", msg);
 		/* see the IKE_SA come up (or not) */
 		if (!refresh_at || refresh_at > now + 1000)
 			refresh_at = now + 1000;

@@ -560,8 +560,10 @@ void ipsec_read_sa(struct ipsec_set *s, const struct vici_msg *m, uint64_t now)
 		read_child(m, ike, &sa);
 		p->sa = sa;
 		p->listed = true;
-		if (!strcmp(sa.child_state, "INSTALLED"))
+		if (!strcmp(sa.child_state, "INSTALLED")) {
 			p->attempts = 0;
+			p->error[0] = 0;
+		}
 	}
 }
 

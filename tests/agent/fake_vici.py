@@ -17,6 +17,7 @@ first word says what to do instead of answering, and it is removed:
     hang      never answer (the agent must not block on it)
     nochild   (initiate) an IKE_SA without a CHILD_SA, as when the peer
               refuses the child
+    refuse    (load-conn) answer success no, "refused by the test"
 A watcher acts on one more word at once, without a request:
     rekey     new IKE and CHILD SPIs for every SA, with ike-rekey and
               child-rekey events to the clients registered for them
@@ -256,10 +257,15 @@ def serve(conn, cid):
                 continue
             if act == "rekey":
                 act = None
-            if act == "nochild" and name != "initiate":
+            if act in ("nochild", "refuse") and name != \
+                    {"nochild": "initiate", "refuse": "load-conn"}[act]:
                 with open(CTL, "w") as f:
-                    f.write("nochild")  # for the initiate
+                    f.write(act)        # for the command it is meant for
                 act = None
+            if act == "refuse":
+                send(segment(CMD_RESPONSE, None,
+                             encode(ok("refused by the test"))))
+                continue
             resp = command(cid, name, msg, send, act)
             if resp is None:
                 send(segment(CMD_UNKNOWN))

@@ -311,6 +311,18 @@ else
 	fail restart-adopts-sas "$(since "$m8" | cut -c1-60 | tr '\n' '|')"
 fi
 
+# charon refuses a connection: shown in status, loaded again later
+m10=$(mark)
+echo refuse >"$W/fake.ctl"
+ctl admin site update 2 site-b 192.0.2.2 7654 >/dev/null || fail site-update-back
+refused() { status | grep "peer 2 " | grep -q "error: load-conn: refused by the test"; }
+if wait_for 15 refused && wait_for 15 peer_up 2 && ! refused &&
+	[ "$(count "$m10" '^load-conn ivgmp-2\.')" = 2 ]; then
+	pass refused-conn-retried
+else
+	fail refused-conn-retried "$(count "$m10" '^load-conn ivgmp-2\.') loads; $(status | grep -A2 'peer 2 ')"
+fi
+
 # C comes back, and its peer refuses the first CHILD_SA: the IKE_SA stays
 # up without one, and the agent asks for the child again
 m9=$(mark)
