@@ -48,7 +48,7 @@ CONF
 		(exec 3<>/dev/tcp/127.0.0.1/$PORT) 2>/dev/null && break
 		sleep 0.05
 	done
-	"$here/vnoc-bench" "https://127.0.0.1:$PORT/" "$work/ca.crt" \
+	"$top/build/vnoc/vnoc-bench" "https://127.0.0.1:$PORT/" "$work/ca.crt" \
 		"$work/ca.key" "$work/admin.crt" "$work/admin.key" \
 		"$NSITES" "$JOINS" "$THREADS" > "$out"
 	# the operator page of what the run left: JOINS groups of NSITES

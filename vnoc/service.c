@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * service.c - the SOAP operations of vnoc_service.h.
+ * service.c - the SOAP operations of include/soap/ivgmp-vnoc.h.
  *
  * Every operation but UsageReport (which reads the database on a connection
  * of its own) runs under srv->lock.  A change is written to the database

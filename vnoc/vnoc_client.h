@@ -4,7 +4,7 @@
  *
  * Shared by ivgmp-vnocctl, the VNOC tests and benchmark, and usable by any
  * client (ivgmp-agent): build vnoc_client.c with $(VNOC_SOAP_INC) from
- * vnoc/soap.mk and link $(VNOC_SOAP_CLIENT_OBJS) $(GSOAP_LIBS).
+ * mk/soap.mk and link $(VNOC_SOAP_CLIENT_OBJS) $(GSOAP_LIBS).
  */
 #ifndef VNOC_CLIENT_H
 #define VNOC_CLIENT_H

@@ -27,7 +27,7 @@ PORT = int(os.environ.get('VNOC_PORT', '18543')) + 20
 FUZZ_PORT = PORT + 1
 VNOC = os.environ.get('VNOC_BIN', os.path.join(TOP, 'vnoc/ivgmp-vnoc'))
 VNOC_ASAN = os.environ.get('VNOC_ASAN_BIN',
-                           os.path.join(TOP, 'vnoc/gen/ivgmp-vnoc-asan'))
+                           os.path.join(TOP, 'build/vnoc/ivgmp-vnoc-asan'))
 CTL = os.path.join(TOP, 'vnoc/ivgmp-vnocctl')
 FUZZ_N = int(os.environ.get('VNOC_FUZZ_N', '2000'))
 SEED = int(os.environ.get('VNOC_FUZZ_SEED', str(int(time.time()) % 100000)))

@@ -32,7 +32,7 @@ URL = 'https://127.0.0.1:%d/' % PORT
 VNOC = os.path.join(TOP, 'vnoc/ivgmp-vnoc')
 # the same server built with ASan/UBSan (make -C vnoc asan), for the tests
 # of shutdown and of the audit rate limit
-VNOC_ASAN = os.path.join(TOP, 'vnoc/gen/ivgmp-vnoc-asan')
+VNOC_ASAN = os.path.join(TOP, 'build/vnoc/ivgmp-vnoc-asan')
 CTL = os.path.join(TOP, 'vnoc/ivgmp-vnocctl')
 CONF = os.path.join(WORK, 'vnoc.conf')
 DB = os.path.join(WORK, 'vnoc.db')

@@ -34,7 +34,7 @@ WEB_URL = 'http://127.0.0.1:%d/' % WEB_PORT
 VNOC = os.path.join(TOP, 'vnoc/ivgmp-vnoc')
 # the page's code runs under ASan/UBSan (make -C vnoc asan): a report
 # makes the exit status 99, and clean_shutdown fails
-VNOC_ASAN = os.path.join(TOP, 'vnoc/gen/ivgmp-vnoc-asan')
+VNOC_ASAN = os.path.join(TOP, 'build/vnoc/ivgmp-vnoc-asan')
 CTL = os.path.join(TOP, 'vnoc/ivgmp-vnocctl')
 CONF = os.path.join(WORK, 'web.conf')
 DB = os.path.join(WORK, 'web.db')

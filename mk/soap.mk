@@ -1,16 +1,16 @@
 # SPDX-License-Identifier: GPL-2.0
-# soap.mk - generate the gSOAP code of the VNOC service into a build dir.
+# soap.mk - generate the gSOAP code of the VNOC's SOAP interface
+# (include/soap/ivgmp-vnoc.h) into the including component's build dir.
 #
-# Reusable by any component that talks to the VNOC (agent/ includes it):
-#   VNOC_SOAP_DIR := $(CURDIR)/gen-soap     # where generated files go
-#   include ../vnoc/soap.mk
+# For any component that talks to the VNOC (vnoc/ and agent/ include it),
+# after mk/common.mk:
+#   include ../mk/soap.mk                   # generated files in $(B)/soap
 #   prog: ... $(VNOC_SOAP_CLIENT_OBJS)      # soapC.o soapClient.o nsmap.o
 #   CFLAGS += $(VNOC_SOAP_INC)  ;  LDLIBS += $(GSOAP_LIBS)
 # Generated C is never committed; only the WSDL is (Documentation/ivgmp.wsdl).
 
-VNOC_SRCDIR   := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
-VNOC_SOAP_DEF := $(VNOC_SRCDIR)/vnoc_service.h
-VNOC_SOAP_DIR ?= $(VNOC_SRCDIR)/gen
+VNOC_SOAP_DEF := $(TOP)/include/soap/ivgmp-vnoc.h
+VNOC_SOAP_DIR ?= $(abspath $(B)/soap)
 SOAPCPP2      ?= soapcpp2
 PKG_CONFIG    ?= pkg-config
 

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * vnoc_service.h - the IVGMP VNOC SOAP service, as a soapcpp2 definition.
+ * ivgmp-vnoc.h - the IVGMP VNOC SOAP service, as a soapcpp2 definition: the
+ * VNOC's interface, as include/uapi/linux/ivgmp.h is the kernel's. It is
+ * soapcpp2 input, not a C header; mk/soap.mk generates C from it.
  *
  * This file is the contract between ivgmp-vnoc and every client (ivgmp-agent,
  * ivgmp-vnocctl, any SOAP toolkit through the WSDL that soapcpp2 generates
@@ -8,7 +10,7 @@
  * namespace: an incompatible change gets urn:ivgmp:vnoc:2, never an edit in
  * place.  Additive changes (new optional elements, new operations) keep :1.
  *
- * SOAP 1.1, document/literal.  Generate with: soapcpp2 -c -1 -L -x vnoc_service.h
+ * SOAP 1.1, document/literal.  Generate with: soapcpp2 -c -1 -L -x ivgmp-vnoc.h
  *
  * Identity: the caller is the site whose name equals the CN of the client
  * certificate presented in the mutual TLS handshake.  No request names the
