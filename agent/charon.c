@@ -50,6 +50,7 @@ static char *cert_pem, *key_pem, *ca_pem;
 /* status */
 static uint64_t connects, disconnects, loads, unloads, initiates, failures;
 static bool down_logged;
+static unsigned int reconnect_fails;	/* attempts since the last connect */
 static char last_error[192];
 
 bool charon_enabled(void)
@@ -427,6 +428,19 @@ static void on_event(void *arg, const char *name, const struct vici_msg *m)
 
 /* -------------------------------------------------------- connection */
 
+/*
+ * A restarted charon is back within a second or two: try after 1 s, then
+ * 2, 4, ... up to retry seconds, so that keying resumes soon without
+ * knocking every second at a charon that is gone for long.
+ */
+static uint64_t reconnect_delay(void)
+{
+	uint64_t d = 1000ull << (reconnect_fails < 16 ? reconnect_fails : 16);
+
+	reconnect_fails++;
+	return d < cfg()->retry * 1000ull ? d : cfg()->retry * 1000ull;
+}
+
 static void disconnected_why(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
 
@@ -440,9 +454,9 @@ static void disconnected_why(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(last_error, sizeof(last_error), fmt, ap);
 	va_end(ap);
-	log_warnx("ipsec: lost charon at %s (%s): reconnecting every %" PRIu32
-		  " s; the kernel keeps its SAs", socket_path(), last_error,
-		  cfg()->retry);
+	log_warnx("ipsec: lost charon at %s (%s): reconnecting (at most every %"
+		  PRIu32 " s); the kernel keeps its SAs", socket_path(),
+		  last_error, cfg()->retry);
 	up = false;
 	listing = false;
 	for (i = 0; i < set.n; i++) {
@@ -458,7 +472,7 @@ static void disconnected_why(const char *fmt, ...)
 		memset(&p->sa, 0, sizeof(p->sa));
 	}
 	down_logged = true;
-	reconnect_at = now + cfg()->retry * 1000ull;
+	reconnect_at = now + reconnect_delay();
 }
 
 static void on_io(int fd, short revents, void *arg)
@@ -485,20 +499,21 @@ static void try_connect(uint64_t now)
 		set_error("connect %s: %s", socket_path(), strerror(-err));
 		if (!down_logged)
 			log_warnx("ipsec: cannot reach charon at %s: %s; "
-				  "retrying every %" PRIu32 " s", socket_path(),
-				  strerror(-err), cfg()->retry);
+				  "retrying (at most every %" PRIu32 " s)",
+				  socket_path(), strerror(-err), cfg()->retry);
 		down_logged = true;
-		reconnect_at = now + cfg()->retry * 1000ull;
+		reconnect_at = now + reconnect_delay();
 		return;
 	}
 	connects++;
+	reconnect_fails = 0;
 	down_logged = false;
 	last_error[0] = 0;
 	log_info("ipsec: connected to charon at %s", socket_path());
 	if (loop_add_fd(vici_fd(vc), vici_events(vc), on_io, NULL)) {
 		log_warnx("ipsec: no poll slot for charon's socket");
 		vici_close(vc);
-		reconnect_at = now + cfg()->retry * 1000ull;
+		reconnect_at = now + reconnect_delay();
 		return;
 	}
 	/* answered in this order; the list-sas answer ends the setup */
