@@ -1,13 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# bench.sh - ivgmp-vnoc benchmark on 127.0.0.1: JoinGroup/s over kept-alive
+# vnoc-soap.sh - ivgmp-vnoc benchmark on 127.0.0.1: JoinGroup/s over kept-alive
 # mutual TLS with N sites, and the time to push one change to N parked long
 # polls. Runs with the default sync=full and with sync=normal. Prints the
 # numbers and records them in Documentation/vnoc.md (between the BENCH
 # markers).
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/.." && pwd)
+top=$(cd "$(dirname "$0")/../../.." && pwd)
+# The VNOC, and the load generator vnoc-bench.c beside this script.
+make -s -C "$top/vnoc" all vnoc-bench
 . "$top/tests/vnoc/pki.sh"
 
 NSITES=${NSITES:-1000}
@@ -42,7 +43,7 @@ admin = admin
 max_connections = $((NSITES + 200))
 web_listen = 127.0.0.1:$((PORT + 1))
 CONF
-	"$here/ivgmp-vnoc" -d -f "$work/conf" 2>"$work/log-$sync" &
+	"$top/vnoc/ivgmp-vnoc" -d -f "$work/conf" 2>"$work/log-$sync" &
 	pid=$!
 	for _ in $(seq 100); do
 		(exec 3<>/dev/tcp/127.0.0.1/$PORT) 2>/dev/null && break

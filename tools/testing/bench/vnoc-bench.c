@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vnoc-bench.c - load generator for ivgmp-vnoc (make -C vnoc bench).
+ * vnoc-bench.c - load generator for ivgmp-vnoc (tools/testing/bench/vnoc-soap.sh;
+ * built by vnoc/Makefile into build/vnoc/vnoc-bench).
  *
  *   vnoc-bench URL CA-CRT CA-KEY ADMIN-CRT ADMIN-KEY NSITES JOINS THREADS
  *
