@@ -701,6 +701,70 @@ out:
 	return err;
 }
 
+/* ---- admin: the skeleton every admin operation shares -------------------- */
+
+/*
+ * Runs @run under the server lock once the caller is known to hold an admin
+ * certificate. A read fills its response there; a change checks its
+ * arguments against the state and ends with admin_commit().
+ */
+static int admin(struct soap *soap,
+		 int (*run)(struct soap *soap, struct vnoc_server *srv,
+			    void *arg),
+		 void *arg)
+{
+	struct vnoc_server *srv = conn(soap)->srv;
+	int err;
+
+	pthread_mutex_lock(&srv->lock);
+	err = require_admin(soap);
+	if (!err)
+		err = run(soap, srv, arg);
+	pthread_mutex_unlock(&srv->lock);
+	return err;
+}
+
+/* A checked change: what it writes to the database and to memory. */
+struct admin_change {
+	const char *action;		/* audit action, log word */
+	char detail[400];		/* audit detail */
+	int (*write)(struct vnoc_server *srv, const void *arg);
+	int (*apply)(struct vnoc_server *srv, const void *arg);
+	const void *arg;
+};
+
+/*
+ * The database first, with the audit record; then memory; then wait until
+ * it is durable. *@version (if not NULL) gets the state's new version.
+ */
+static int admin_commit(struct soap *soap, struct vnoc_server *srv,
+			const struct admin_change *c, ULONG64 *version)
+{
+	int err;
+
+	err = begin_change(soap, srv);
+	if (!err)
+		err = end_change(soap, srv, c->write(srv, c->arg), c->action,
+				 c->detail);
+	if (err)
+		return err;
+	err = applied(soap, srv, c->apply(srv, c->arg), c->action);
+	if (version)
+		*version = srv->state.version;
+	log_info("%s by %s: %s", c->action, conn(soap)->cn, c->detail);
+	return err;
+}
+
+/* Room for @n response elements (+1: soap_malloc(0) may return NULL). */
+static void *admin_array(struct soap *soap, size_t n, size_t size, int *err)
+{
+	void *p = soap_malloc(soap, (n + 1) * size);
+
+	if (!p)
+		*err = soap->error;
+	return p;
+}
+
 /* ---- admin: sites ------------------------------------------------------ */
 
 static int site_args(struct soap *soap, struct vnoc_server *srv,
@@ -726,113 +790,136 @@ static int site_args(struct soap *soap, struct vnoc_server *srv,
 	return SOAP_OK;
 }
 
-static int site_write(struct soap *soap, struct vnoc__Site *in, bool update,
-		      ULONG64 *version)
-{
-	struct vnoc_server *srv = conn(soap)->srv;
-	struct vnoc_site tmp, *old;
-	char addr[VNOC_ADDRSTRLEN], detail[400];
-	int err, rc;
+/* A site as stored: SiteAdd, SiteUpdate and RelaySet write one. */
+struct site_change {
+	struct vnoc_site site;
+	char addr[VNOC_ADDRSTRLEN];
+	bool update;		/* SiteUpdate */
+	bool relay;		/* RelaySet */
+};
 
-	pthread_mutex_lock(&srv->lock);
-	err = require_admin(soap);
-	if (!err)
-		err = site_args(soap, srv, in, update, addr, sizeof(addr));
+static int site_put(struct vnoc_server *srv, const void *arg)
+{
+	const struct site_change *sc = arg;
+
+	return vnoc_db_site_put(&srv->db, &sc->site);
+}
+
+static int site_apply(struct vnoc_server *srv, const void *arg)
+{
+	const struct site_change *sc = arg;
+	const struct vnoc_site *s = &sc->site;
+
+	if (sc->relay)
+		return vnoc_relay_set(&srv->state, s->id, s->relay,
+				      s->reflector, s->fanout);
+	if (sc->update)
+		return vnoc_site_update(&srv->state, s->id, s->name, s->address,
+					s->port, s->key);
+	return vnoc_site_add(&srv->state, s->id, s->name, s->address, s->port,
+			     s->key);
+}
+
+struct site_write_op {
+	struct vnoc__Site *in;
+	bool update;
+	ULONG64 *version;
+};
+
+static int site_write(struct soap *soap, struct vnoc_server *srv, void *arg)
+{
+	const struct site_write_op *op = arg;
+	struct vnoc__Site *in = op->in;
+	struct site_change sc = { .update = op->update };
+	struct admin_change c = {
+		.action = op->update ? "site-update" : "site-add",
+		.write = site_put, .apply = site_apply, .arg = &sc,
+	};
+	struct vnoc_site *old;
+	int err;
+
+	err = site_args(soap, srv, in, op->update, sc.addr, sizeof(sc.addr));
 	if (err)
-		goto out;
+		return err;
 	old = vnoc_site_find(&srv->state, in->id);
-	memset(&tmp, 0, sizeof(tmp));
 	if (old)
-		tmp = *old;
-	tmp.id = in->id;
-	tmp.name = in->name;
-	tmp.address = addr;
-	tmp.port = in->port;
-	tmp.key = in->key && *in->key ? in->key : NULL;
-	snprintf(detail, sizeof(detail), "site %u name %s address %s port %u",
-		 in->id, in->name, addr, in->port);
-	err = begin_change(soap, srv);
-	if (!err)
-		err = end_change(soap, srv, vnoc_db_site_put(&srv->db, &tmp),
-				 update ? "site-update" : "site-add", detail);
-	if (err)
-		goto out;
-	if (update)
-		rc = vnoc_site_update(&srv->state, in->id, in->name, addr,
-				      in->port, tmp.key);
-	else
-		rc = vnoc_site_add(&srv->state, in->id, in->name, addr,
-				   in->port, tmp.key);
-	err = applied(soap, srv, rc, "site");
-	*version = srv->state.version;
-	log_info("%s by %s: %s", update ? "site-update" : "site-add",
-		 conn(soap)->cn, detail);
-out:
-	pthread_mutex_unlock(&srv->lock);
-	return err;
+		sc.site = *old;
+	sc.site.id = in->id;
+	sc.site.name = in->name;
+	sc.site.address = sc.addr;
+	sc.site.port = in->port;
+	sc.site.key = in->key && *in->key ? in->key : NULL;
+	snprintf(c.detail, sizeof(c.detail),
+		 "site %u name %s address %s port %u", in->id, in->name,
+		 sc.addr, in->port);
+	return admin_commit(soap, srv, &c, op->version);
 }
 
 int vnoc__SiteAdd(struct soap *soap, struct vnoc__Site *site,
 		  struct vnoc__SiteAddResponse *resp)
 {
-	return site_write(soap, site, false, &resp->version);
+	struct site_write_op op = { site, false, &resp->version };
+
+	return admin(soap, site_write, &op);
 }
 
 int vnoc__SiteUpdate(struct soap *soap, struct vnoc__Site *site,
 		     struct vnoc__SiteUpdateResponse *resp)
 {
-	return site_write(soap, site, true, &resp->version);
+	struct site_write_op op = { site, true, &resp->version };
+
+	return admin(soap, site_write, &op);
+}
+
+/* Remove operations name their object by id. */
+struct remove_op {
+	unsigned int id;
+	ULONG64 *version;
+};
+
+static int site_del(struct vnoc_server *srv, const void *arg)
+{
+	return vnoc_db_site_del(&srv->db, *(const unsigned int *)arg);
+}
+
+static int site_unapply(struct vnoc_server *srv, const void *arg)
+{
+	return vnoc_site_remove(&srv->state, *(const unsigned int *)arg);
+}
+
+static int site_remove(struct soap *soap, struct vnoc_server *srv, void *arg)
+{
+	const struct remove_op *op = arg;
+	struct admin_change c = {
+		.action = "site-remove", .write = site_del,
+		.apply = site_unapply, .arg = &op->id,
+	};
+
+	if (!vnoc_site_find(&srv->state, op->id))
+		return fault(soap, vnoc__FaultCode__not_found, "no site %u",
+			     op->id);
+	snprintf(c.detail, sizeof(c.detail), "site %u", op->id);
+	return admin_commit(soap, srv, &c, op->version);
 }
 
 int vnoc__SiteRemove(struct soap *soap, unsigned int id,
 		     struct vnoc__SiteRemoveResponse *resp)
 {
-	struct vnoc_server *srv = conn(soap)->srv;
-	char detail[64];
-	int err;
+	struct remove_op op = { id, &resp->version };
 
-	pthread_mutex_lock(&srv->lock);
-	err = require_admin(soap);
-	if (err)
-		goto out;
-	if (!vnoc_site_find(&srv->state, id)) {
-		err = fault(soap, vnoc__FaultCode__not_found, "no site %u", id);
-		goto out;
-	}
-	snprintf(detail, sizeof(detail), "site %u", id);
-	err = begin_change(soap, srv);
-	if (!err)
-		err = end_change(soap, srv, vnoc_db_site_del(&srv->db, id),
-				 "site-remove", detail);
-	if (err)
-		goto out;
-	err = applied(soap, srv, vnoc_site_remove(&srv->state, id),
-		      "site-remove");
-	resp->version = srv->state.version;
-	log_info("site-remove by %s: %s", conn(soap)->cn, detail);
-out:
-	pthread_mutex_unlock(&srv->lock);
-	return err;
+	return admin(soap, site_remove, &op);
 }
 
-int vnoc__SiteList(struct soap *soap, struct vnoc__SiteListResponse *resp)
+static int site_list(struct soap *soap, struct vnoc_server *srv, void *arg)
 {
-	struct vnoc_server *srv = conn(soap)->srv;
+	struct vnoc__SiteListResponse *resp = arg;
+	int err = SOAP_OK;
 	size_t i;
-	int err;
 
-	memset(resp, 0, sizeof(*resp));
-	pthread_mutex_lock(&srv->lock);
-	err = require_admin(soap);
-	if (err)
-		goto out;
-	resp->__sizesite = (int)srv->state.nsites;
-	resp->site = soap_malloc(soap, (srv->state.nsites + 1) *
-				 sizeof(*resp->site));
-	if (!resp->site) {
-		err = soap->error;
-		goto out;
-	}
+	resp->site = admin_array(soap, srv->state.nsites, sizeof(*resp->site),
+				 &err);
+	if (!resp->site)
+		return err;
 	for (i = 0; i < srv->state.nsites; i++) {
 		const struct vnoc_site *s = srv->state.sites[i];
 		struct vnoc__Site *o = &resp->site[i];
@@ -847,177 +934,197 @@ int vnoc__SiteList(struct soap *soap, struct vnoc__SiteListResponse *resp)
 		o->fanout = s->fanout;
 		o->viewVersion = s->view_version;
 	}
-out:
-	pthread_mutex_unlock(&srv->lock);
-	return err;
+	resp->__sizesite = (int)srv->state.nsites;
+	return SOAP_OK;
+}
+
+int vnoc__SiteList(struct soap *soap, struct vnoc__SiteListResponse *resp)
+{
+	memset(resp, 0, sizeof(*resp));
+	return admin(soap, site_list, resp);
+}
+
+struct relay_op {
+	unsigned int id;
+	bool relay, reflector;
+	unsigned int fanout;
+	ULONG64 *version;
+};
+
+static int relay_set(struct soap *soap, struct vnoc_server *srv, void *arg)
+{
+	const struct relay_op *op = arg;
+	struct site_change sc = { .relay = true };
+	struct admin_change c = {
+		.action = "relay", .write = site_put, .apply = site_apply,
+		.arg = &sc,
+	};
+	struct vnoc_site *s;
+
+	s = vnoc_site_find(&srv->state, op->id);
+	if (!s)
+		return fault(soap, vnoc__FaultCode__not_found, "no site %u",
+			     op->id);
+	if (op->fanout > 1024)
+		return fault(soap, vnoc__FaultCode__limit_exceeded,
+			     "fanout %u above the kernel's 1024 next hops",
+			     op->fanout);
+	sc.site = *s;
+	sc.site.relay = op->relay;
+	sc.site.reflector = op->reflector;
+	sc.site.fanout = op->fanout;
+	snprintf(c.detail, sizeof(c.detail),
+		 "site %u relay %d reflector %d fanout %u", op->id, op->relay,
+		 op->reflector, op->fanout);
+	return admin_commit(soap, srv, &c, op->version);
 }
 
 int vnoc__RelaySet(struct soap *soap, unsigned int id, enum xsd__boolean relay,
 		   enum xsd__boolean reflector, unsigned int fanout,
 		   struct vnoc__RelaySetResponse *resp)
 {
-	struct vnoc_server *srv = conn(soap)->srv;
-	struct vnoc_site *s, tmp;
-	char detail[128];
-	int err;
+	struct relay_op op = {
+		id, relay == true_, reflector == true_, fanout, &resp->version,
+	};
 
-	pthread_mutex_lock(&srv->lock);
-	err = require_admin(soap);
-	if (err)
-		goto out;
-	s = vnoc_site_find(&srv->state, id);
-	if (!s) {
-		err = fault(soap, vnoc__FaultCode__not_found, "no site %u", id);
-		goto out;
-	}
-	if (fanout > 1024) {
-		err = fault(soap, vnoc__FaultCode__limit_exceeded,
-			    "fanout %u above the kernel's 1024 next hops",
-			    fanout);
-		goto out;
-	}
-	tmp = *s;
-	tmp.relay = relay == true_;
-	tmp.reflector = reflector == true_;
-	tmp.fanout = fanout;
-	snprintf(detail, sizeof(detail), "site %u relay %d reflector %d fanout %u",
-		 id, tmp.relay, tmp.reflector, fanout);
-	err = begin_change(soap, srv);
-	if (!err)
-		err = end_change(soap, srv, vnoc_db_site_put(&srv->db, &tmp),
-				 "relay", detail);
-	if (err)
-		goto out;
-	err = applied(soap, srv, vnoc_relay_set(&srv->state, id, tmp.relay,
-						tmp.reflector, fanout), "relay");
-	resp->version = srv->state.version;
-	log_info("relay by %s: %s", conn(soap)->cn, detail);
-out:
-	pthread_mutex_unlock(&srv->lock);
-	return err;
+	return admin(soap, relay_set, &op);
 }
 
 /* ---- admin: policies --------------------------------------------------- */
 
+static int policy_put(struct vnoc_server *srv, const void *arg)
+{
+	return vnoc_db_policy_put(&srv->db, arg);
+}
+
+static int policy_apply(struct vnoc_server *srv, const void *arg)
+{
+	struct vnoc_policy p = *(const struct vnoc_policy *)arg;
+
+	return vnoc_policy_add(&srv->state, &p);
+}
+
+struct policy_add_op {
+	struct vnoc__Policy *in;
+	struct vnoc_policy p;
+	unsigned int *id;
+};
+
+static int policy_add(struct soap *soap, struct vnoc_server *srv, void *arg)
+{
+	struct policy_add_op *op = arg;
+	struct vnoc_policy *p = &op->p;
+	struct admin_change c = {
+		.action = "policy-add", .write = policy_put,
+		.apply = policy_apply, .arg = p,
+	};
+	int err;
+
+	/* any other rule could never match a group */
+	if (!vnoc_prefix_is_multicast(&p->prefix, p->plen))
+		return fault(soap, BAD_ARG, "prefix '%.64s' is not a multicast "
+			     "prefix (inside 224.0.0.0/4 or ff00::/8)",
+			     op->in->prefix);
+	if (op->in->site && (!*op->in->site ||
+			     !vnoc_site_find(&srv->state, *op->in->site)))
+		return fault(soap, vnoc__FaultCode__not_found, "no site %u",
+			     *op->in->site);
+	p->id = srv->state.next_policy_id;
+	snprintf(c.detail, sizeof(c.detail),
+		 "policy %u vpn %u prefix %s site %u %s%s %s", p->id, p->vpn,
+		 op->in->prefix, p->site,
+		 p->roles & VNOC_POLICY_SEND ? "send" : "",
+		 p->roles & VNOC_POLICY_RECEIVE ? "receive" : "",
+		 p->deny ? "deny" : "permit");
+	err = admin_commit(soap, srv, &c, NULL);
+	*op->id = p->id;
+	return err;
+}
+
 int vnoc__PolicyAdd(struct soap *soap, struct vnoc__Policy *in,
 		    struct vnoc__PolicyAddResponse *resp)
 {
-	struct vnoc_server *srv = conn(soap)->srv;
-	struct vnoc_policy p = { 0 };
-	char detail[200];
-	int err;
+	struct policy_add_op op = { .in = in, .id = &resp->id };
+	struct vnoc_policy *p = &op.p;
 
-	if (!in || !in->prefix || vnoc_prefix_parse(in->prefix, &p.prefix,
-						    &p.plen))
+	if (!in || !in->prefix || vnoc_prefix_parse(in->prefix, &p->prefix,
+						    &p->plen))
 		return fault(soap, BAD_ARG,
 			     "prefix '%.64s' is not an address/length",
 			     in && in->prefix ? in->prefix : "");
-	p.vpn = in->vpn;
-	p.site = in->site ? *in->site : 0;
-	p.roles = (in->send == true_ ? VNOC_POLICY_SEND : 0) |
-		  (in->receive == true_ ? VNOC_POLICY_RECEIVE : 0);
-	p.deny = in->action == vnoc__Action__deny;
-	if (!p.roles)
+	p->vpn = in->vpn;
+	p->site = in->site ? *in->site : 0;
+	p->roles = (in->send == true_ ? VNOC_POLICY_SEND : 0) |
+		   (in->receive == true_ ? VNOC_POLICY_RECEIVE : 0);
+	p->deny = in->action == vnoc__Action__deny;
+	if (!p->roles)
 		return fault(soap, BAD_ARG,
 			     "a policy must apply to send, receive or both");
 	if (in->action != vnoc__Action__deny && in->action != vnoc__Action__permit)
 		return fault(soap, BAD_ARG, "invalid action");
+	return admin(soap, policy_add, &op);
+}
 
-	pthread_mutex_lock(&srv->lock);
-	err = require_admin(soap);
-	if (err)
-		goto out;
-	/* any other rule could never match a group */
-	if (!vnoc_prefix_is_multicast(&p.prefix, p.plen)) {
-		err = fault(soap, BAD_ARG, "prefix '%.64s' is not a multicast "
-			    "prefix (inside 224.0.0.0/4 or ff00::/8)",
-			    in->prefix);
-		goto out;
-	}
-	if (in->site && (!*in->site || !vnoc_site_find(&srv->state, *in->site))) {
-		err = fault(soap, vnoc__FaultCode__not_found, "no site %u",
-			    *in->site);
-		goto out;
-	}
-	p.id = srv->state.next_policy_id;
-	snprintf(detail, sizeof(detail), "policy %u vpn %u prefix %s site %u %s%s %s",
-		 p.id, p.vpn, in->prefix, p.site,
-		 p.roles & VNOC_POLICY_SEND ? "send" : "",
-		 p.roles & VNOC_POLICY_RECEIVE ? "receive" : "",
-		 p.deny ? "deny" : "permit");
-	err = begin_change(soap, srv);
-	if (!err)
-		err = end_change(soap, srv, vnoc_db_policy_put(&srv->db, &p),
-				 "policy-add", detail);
-	if (err)
-		goto out;
-	err = applied(soap, srv, vnoc_policy_add(&srv->state, &p), "policy-add");
-	resp->id = p.id;
-	log_info("policy-add by %s: %s", conn(soap)->cn, detail);
-out:
-	pthread_mutex_unlock(&srv->lock);
-	return err;
+static int policy_del(struct vnoc_server *srv, const void *arg)
+{
+	return vnoc_db_policy_del(&srv->db, *(const unsigned int *)arg);
+}
+
+static int policy_unapply(struct vnoc_server *srv, const void *arg)
+{
+	return vnoc_policy_remove(&srv->state, *(const unsigned int *)arg);
+}
+
+static int policy_remove(struct soap *soap, struct vnoc_server *srv,
+			 void *arg)
+{
+	const struct remove_op *op = arg;
+	struct admin_change c = {
+		.action = "policy-remove", .write = policy_del,
+		.apply = policy_unapply, .arg = &op->id,
+	};
+	size_t i;
+
+	for (i = 0; i < srv->state.npolicies; i++)
+		if (srv->state.policies[i].id == op->id)
+			break;
+	if (i == srv->state.npolicies)
+		return fault(soap, vnoc__FaultCode__not_found, "no policy %u",
+			     op->id);
+	snprintf(c.detail, sizeof(c.detail), "policy %u", op->id);
+	return admin_commit(soap, srv, &c, op->version);
 }
 
 int vnoc__PolicyRemove(struct soap *soap, unsigned int id,
 		       struct vnoc__PolicyRemoveResponse *resp)
 {
-	struct vnoc_server *srv = conn(soap)->srv;
-	char detail[64];
-	size_t i;
-	int err;
+	struct remove_op op = { id, &resp->version };
 
-	pthread_mutex_lock(&srv->lock);
-	err = require_admin(soap);
-	if (err)
-		goto out;
-	for (i = 0; i < srv->state.npolicies; i++)
-		if (srv->state.policies[i].id == id)
-			break;
-	if (i == srv->state.npolicies) {
-		err = fault(soap, vnoc__FaultCode__not_found, "no policy %u", id);
-		goto out;
-	}
-	snprintf(detail, sizeof(detail), "policy %u", id);
-	err = begin_change(soap, srv);
-	if (!err)
-		err = end_change(soap, srv, vnoc_db_policy_del(&srv->db, id),
-				 "policy-remove", detail);
-	if (err)
-		goto out;
-	err = applied(soap, srv, vnoc_policy_remove(&srv->state, id),
-		      "policy-remove");
-	resp->version = srv->state.version;
-	log_info("policy-remove by %s: %s", conn(soap)->cn, detail);
-out:
-	pthread_mutex_unlock(&srv->lock);
-	return err;
+	return admin(soap, policy_remove, &op);
 }
 
-int vnoc__PolicyList(struct soap *soap, unsigned int *vpn,
-		     struct vnoc__PolicyListResponse *resp)
-{
-	struct vnoc_server *srv = conn(soap)->srv;
-	char a[VNOC_ADDRSTRLEN], buf[VNOC_ADDRSTRLEN + 5];
-	size_t i, n = 0;
-	int err;
+struct list_op {
+	void *resp;
+	const unsigned int *vpn;	/* NULL: every VPN */
+};
 
-	memset(resp, 0, sizeof(*resp));
-	pthread_mutex_lock(&srv->lock);
-	err = require_admin(soap);
-	if (err)
-		goto out;
-	resp->policy = soap_malloc(soap, (srv->state.npolicies + 1) *
-				   sizeof(*resp->policy));
-	if (!resp->policy) {
-		err = soap->error;
-		goto out;
-	}
+static int policy_list(struct soap *soap, struct vnoc_server *srv, void *arg)
+{
+	const struct list_op *op = arg;
+	struct vnoc__PolicyListResponse *resp = op->resp;
+	char a[VNOC_ADDRSTRLEN], buf[VNOC_ADDRSTRLEN + 5];
+	int err = SOAP_OK;
+	size_t i, n = 0;
+
+	resp->policy = admin_array(soap, srv->state.npolicies,
+				   sizeof(*resp->policy), &err);
+	if (!resp->policy)
+		return err;
 	for (i = 0; i < srv->state.npolicies; i++) {
 		const struct vnoc_policy *p = &srv->state.policies[i];
 		struct vnoc__Policy *o = &resp->policy[n];
 
-		if (vpn && p->vpn != *vpn)
+		if (op->vpn && p->vpn != *op->vpn)
 			continue;
 		memset(o, 0, sizeof(*o));
 		o->id = p->id;
@@ -1036,53 +1143,83 @@ int vnoc__PolicyList(struct soap *soap, unsigned int *vpn,
 		n++;
 	}
 	resp->__sizepolicy = (int)n;
-out:
-	pthread_mutex_unlock(&srv->lock);
-	return err;
+	return SOAP_OK;
+}
+
+int vnoc__PolicyList(struct soap *soap, unsigned int *vpn,
+		     struct vnoc__PolicyListResponse *resp)
+{
+	struct list_op op = { resp, vpn };
+
+	memset(resp, 0, sizeof(*resp));
+	return admin(soap, policy_list, &op);
 }
 
 /* ---- admin: topology modes --------------------------------------------- */
 
-static int mode_change(struct soap *soap, unsigned int vpn, const char *group,
-		       const enum vnoc__Mode *mode, ULONG64 *version)
-{
-	struct vnoc_server *srv = conn(soap)->srv;
-	struct vnoc_addr g;
-	char detail[128];
-	int err = SOAP_OK, rc;
+struct mode_op {
+	unsigned int vpn;
+	const char *group_str;		/* as given, for the audit record */
+	bool has_group;
+	struct vnoc_addr group;
+	const enum vnoc__Mode *mode;	/* NULL: back to the default */
+	ULONG64 *version;
+};
 
-	if (group && parse_group(soap, group, &g, &err))
+static int mode_put(struct vnoc_server *srv, const void *arg)
+{
+	const struct mode_op *op = arg;
+	const struct vnoc_addr *g = op->has_group ? &op->group : NULL;
+
+	if (op->mode)
+		return vnoc_db_mode_put(&srv->db, op->vpn, g,
+					(enum vnoc_mode)*op->mode);
+	return vnoc_db_mode_del(&srv->db, op->vpn, g);
+}
+
+static int mode_apply(struct vnoc_server *srv, const void *arg)
+{
+	const struct mode_op *op = arg;
+	const struct vnoc_addr *g = op->has_group ? &op->group : NULL;
+	int rc;
+
+	if (op->mode)
+		return vnoc_mode_set(&srv->state, op->vpn, g,
+				     (enum vnoc_mode)*op->mode);
+	rc = vnoc_mode_clear(&srv->state, op->vpn, g);
+	return rc == -ENOENT ? 0 : rc;
+}
+
+static int mode_change(struct soap *soap, struct vnoc_server *srv, void *arg)
+{
+	const struct mode_op *op = arg;
+	struct admin_change c = {
+		.action = "topology", .write = mode_put, .apply = mode_apply,
+		.arg = op,
+	};
+
+	snprintf(c.detail, sizeof(c.detail), "vpn %u group %s mode %s",
+		 op->vpn, op->group_str ? op->group_str : "*", op->mode ? vnoc_mode_name((enum vnoc_mode)*op->mode) :
+		 "(default)");
+	return admin_commit(soap, srv, &c, op->version);
+}
+
+static int mode_args(struct soap *soap, unsigned int vpn, const char *group,
+		     const enum vnoc__Mode *mode, ULONG64 *version)
+{
+	struct mode_op op = {
+		.vpn = vpn, .group_str = group, .has_group = !!group,
+		.mode = mode,
+		.version = version,
+	};
+	int err = SOAP_OK;
+
+	if (group && parse_group(soap, group, &op.group, &err))
 		return err;
 	if (mode && *mode != vnoc__Mode__star && *mode != vnoc__Mode__reflector &&
 	    *mode != vnoc__Mode__tree)
 		return fault(soap, BAD_ARG, "invalid mode");
-	pthread_mutex_lock(&srv->lock);
-	err = require_admin(soap);
-	if (err)
-		goto out;
-	snprintf(detail, sizeof(detail), "vpn %u group %s mode %s", vpn,
-		 group ? group : "*",
-		 mode ? vnoc_mode_name((enum vnoc_mode)*mode) : "(default)");
-	err = begin_change(soap, srv);
-	if (!err)
-		err = end_change(soap, srv, mode ?
-				 vnoc_db_mode_put(&srv->db, vpn, group ? &g : NULL,
-						  (enum vnoc_mode)*mode) :
-				 vnoc_db_mode_del(&srv->db, vpn, group ? &g : NULL),
-				 "topology", detail);
-	if (err)
-		goto out;
-	if (mode)
-		rc = vnoc_mode_set(&srv->state, vpn, group ? &g : NULL,
-				   (enum vnoc_mode)*mode);
-	else
-		rc = vnoc_mode_clear(&srv->state, vpn, group ? &g : NULL);
-	err = applied(soap, srv, rc == -ENOENT ? 0 : rc, "topology");
-	*version = srv->state.version;
-	log_info("topology by %s: %s", conn(soap)->cn, detail);
-out:
-	pthread_mutex_unlock(&srv->lock);
-	return err;
+	return admin(soap, mode_change, &op);
 }
 
 int vnoc__TopologySet(struct soap *soap, struct vnoc__TopologyRule *rule,
@@ -1090,34 +1227,27 @@ int vnoc__TopologySet(struct soap *soap, struct vnoc__TopologyRule *rule,
 {
 	if (!rule)
 		return fault(soap, BAD_ARG, "rule missing");
-	return mode_change(soap, rule->vpn, rule->group, &rule->mode,
-			   &resp->version);
+	return mode_args(soap, rule->vpn, rule->group, &rule->mode,
+			 &resp->version);
 }
 
 int vnoc__TopologyClear(struct soap *soap, unsigned int vpn, char *group,
 			struct vnoc__TopologyClearResponse *resp)
 {
-	return mode_change(soap, vpn, group, NULL, &resp->version);
+	return mode_args(soap, vpn, group, NULL, &resp->version);
 }
 
-int vnoc__TopologyList(struct soap *soap,
-		       struct vnoc__TopologyListResponse *resp)
+static int topology_list(struct soap *soap, struct vnoc_server *srv,
+			 void *arg)
 {
-	struct vnoc_server *srv = conn(soap)->srv;
+	struct vnoc__TopologyListResponse *resp = arg;
+	int err = SOAP_OK;
 	size_t i;
-	int err;
 
-	memset(resp, 0, sizeof(*resp));
-	pthread_mutex_lock(&srv->lock);
-	err = require_admin(soap);
-	if (err)
-		goto out;
-	resp->rule = soap_malloc(soap, (srv->state.nmodes + 1) *
-				 sizeof(*resp->rule));
-	if (!resp->rule) {
-		err = soap->error;
-		goto out;
-	}
+	resp->rule = admin_array(soap, srv->state.nmodes, sizeof(*resp->rule),
+				 &err);
+	if (!resp->rule)
+		return err;
 	for (i = 0; i < srv->state.nmodes; i++) {
 		const struct vnoc_mode_rule *m = &srv->state.modes[i];
 
@@ -1127,48 +1257,44 @@ int vnoc__TopologyList(struct soap *soap,
 		resp->rule[i].mode = (enum vnoc__Mode)m->mode;
 	}
 	resp->__sizerule = (int)srv->state.nmodes;
-out:
-	pthread_mutex_unlock(&srv->lock);
-	return err;
+	return SOAP_OK;
+}
+
+int vnoc__TopologyList(struct soap *soap,
+		       struct vnoc__TopologyListResponse *resp)
+{
+	memset(resp, 0, sizeof(*resp));
+	return admin(soap, topology_list, resp);
 }
 
 /* ---- admin: reports ---------------------------------------------------- */
 
-int vnoc__GroupList(struct soap *soap, unsigned int *vpn,
-		    struct vnoc__GroupListResponse *resp)
+static int group_list(struct soap *soap, struct vnoc_server *srv, void *arg)
 {
-	struct vnoc_server *srv = conn(soap)->srv;
+	const struct list_op *op = arg;
+	struct vnoc__GroupListResponse *resp = op->resp;
 	size_t i, j, k, n = 0;
-	int err;
+	int err = SOAP_OK;
 
-	memset(resp, 0, sizeof(*resp));
-	pthread_mutex_lock(&srv->lock);
-	err = require_admin(soap);
-	if (err)
-		goto out;
-	resp->group = soap_malloc(soap, (srv->state.ngroups + 1) *
-				  sizeof(*resp->group));
-	if (!resp->group) {
-		err = soap->error;
-		goto out;
-	}
+	resp->group = admin_array(soap, srv->state.ngroups,
+				  sizeof(*resp->group), &err);
+	if (!resp->group)
+		return err;
 	for (i = 0; i < srv->state.ngroups; i++) {
 		const struct vnoc_group *g = srv->state.groups[i];
 		struct vnoc__Group *o = &resp->group[n];
 
-		if (vpn && g->vpn != *vpn)
+		if (op->vpn && g->vpn != *op->vpn)
 			continue;
 		o->vpn = g->vpn;
 		o->group = addr_dup(soap, &g->group);
 		o->mode = (enum vnoc__Mode)vnoc_mode_of(&srv->state, g->vpn,
 							&g->group);
 		o->__sizemember = (int)g->nmembers;
-		o->member = soap_malloc(soap, (g->nmembers + 1) *
-					sizeof(*o->member));
-		if (!o->member) {
-			err = soap->error;
-			goto out;
-		}
+		o->member = admin_array(soap, g->nmembers, sizeof(*o->member),
+					&err);
+		if (!o->member)
+			return err;
 		for (j = 0; j < g->nmembers; j++) {
 			const struct vnoc_member *m = &g->members[j];
 			struct vnoc__Member *om = &o->member[j];
@@ -1176,21 +1302,26 @@ int vnoc__GroupList(struct soap *soap, unsigned int *vpn,
 			om->site = m->site;
 			om->role = (enum vnoc__Role)m->role;
 			om->__sizesource = (int)m->nsources;
-			om->source = soap_malloc(soap, (m->nsources + 1) *
-						 sizeof(*om->source));
-			if (!om->source) {
-				err = soap->error;
-				goto out;
-			}
+			om->source = admin_array(soap, m->nsources,
+						 sizeof(*om->source), &err);
+			if (!om->source)
+				return err;
 			for (k = 0; k < m->nsources; k++)
 				om->source[k] = addr_dup(soap, &m->sources[k]);
 		}
 		n++;
 	}
 	resp->__sizegroup = (int)n;
-out:
-	pthread_mutex_unlock(&srv->lock);
-	return err;
+	return SOAP_OK;
+}
+
+int vnoc__GroupList(struct soap *soap, unsigned int *vpn,
+		    struct vnoc__GroupListResponse *resp)
+{
+	struct list_op op = { resp, vpn };
+
+	memset(resp, 0, sizeof(*resp));
+	return admin(soap, group_list, &op);
 }
 
 int vnoc__UsageReport(struct soap *soap, unsigned int *site, unsigned int *vpn,
@@ -1235,6 +1366,8 @@ int vnoc__UsageReport(struct soap *soap, unsigned int *site, unsigned int *vpn,
 
 struct audit_acc {
 	struct soap *soap;
+	ULONG64 since;
+	unsigned int limit;
 	struct vnoc__AuditEntry *e;
 	int n;
 };
@@ -1251,11 +1384,20 @@ static void audit_add(const struct vnoc_audit *a, void *arg)
 	e->detail = soap_strdup(acc->soap, a->detail);
 }
 
+static int audit_log(struct soap *soap, struct vnoc_server *srv, void *arg)
+{
+	struct audit_acc *acc = arg;
+
+	if (vnoc_db_audit_list(&srv->db, acc->since, acc->limit, audit_add,
+			       acc))
+		return server_fault(soap, "audit log", &srv->db);
+	return SOAP_OK;
+}
+
 int vnoc__AuditLog(struct soap *soap, ULONG64 since, unsigned int limit,
 		   struct vnoc__AuditLogResponse *resp)
 {
-	struct vnoc_server *srv = conn(soap)->srv;
-	struct audit_acc acc = { .soap = soap };
+	struct audit_acc acc = { .soap = soap, .since = since, .limit = limit };
 	int err;
 
 	memset(resp, 0, sizeof(*resp));
@@ -1264,17 +1406,10 @@ int vnoc__AuditLog(struct soap *soap, ULONG64 since, unsigned int limit,
 	acc.e = soap_malloc(soap, limit * sizeof(*acc.e));
 	if (!acc.e)
 		return soap->error;
-	pthread_mutex_lock(&srv->lock);
-	err = require_admin(soap);
-	if (err)
-		goto out;
-	if (vnoc_db_audit_list(&srv->db, since, limit, audit_add, &acc)) {
-		err = server_fault(soap, "audit log", &srv->db);
-		goto out;
+	err = admin(soap, audit_log, &acc);
+	if (!err) {
+		resp->entry = acc.e;
+		resp->__sizeentry = acc.n;
 	}
-	resp->entry = acc.e;
-	resp->__sizeentry = acc.n;
-out:
-	pthread_mutex_unlock(&srv->lock);
 	return err;
 }
