@@ -111,6 +111,81 @@ static int reject(struct soap *soap, enum vnoc__FaultCode code,
 	return SOAP_SYNTAX_ERROR;
 }
 
+/*
+ * Follows the framing of a chunked body as its bytes arrive (starting at
+ * offset at), to know where it ends: gSOAP's parser, given the terminal
+ * chunk and wanting more, would read the socket again and wait for
+ * recv-timeout.  A framing error stops the tracking; gSOAP refuses it.
+ */
+enum { CH_SIZE, CH_EXT, CH_SIZE_LF, CH_DATA, CH_DATA_CR, CH_DATA_LF,
+       CH_TRAILER, CH_TRAILER_LINE, CH_FINAL_LF, CH_DONE, CH_OFF };
+
+static void track_chunks(struct vnoc_conn *c, const char *buf, size_t n,
+			 uint64_t at)
+{
+	size_t i;
+
+	for (i = 0; i < n && c->chunk_state < CH_DONE; i++) {
+		char ch = buf[i];
+		int h = ch >= '0' && ch <= '9' ? ch - '0' :
+			ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 :
+			ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : -1;
+
+		switch (c->chunk_state) {
+		case CH_SIZE:
+			if (h >= 0 && c->chunk_left < (1ULL << 40))
+				c->chunk_left = c->chunk_left * 16 + (unsigned)h;
+			else if (ch == ';' || ch == ' ' || ch == '\t')
+				c->chunk_state = CH_EXT;
+			else if (ch == '\r')
+				c->chunk_state = CH_SIZE_LF;
+			else
+				c->chunk_state = CH_OFF;
+			break;
+		case CH_EXT:
+			if (ch == '\r')
+				c->chunk_state = CH_SIZE_LF;
+			break;
+		case CH_SIZE_LF:
+			c->chunk_state = ch != '\n' ? CH_OFF :
+					 c->chunk_left ? CH_DATA : CH_TRAILER;
+			break;
+		case CH_DATA:
+			if (n - i >= c->chunk_left) {
+				i += c->chunk_left - 1;
+				c->chunk_left = 0;
+				c->chunk_state = CH_DATA_CR;
+			} else {
+				c->chunk_left -= n - i;
+				i = n - 1;
+			}
+			break;
+		case CH_DATA_CR:
+			c->chunk_state = ch == '\r' ? CH_DATA_LF : CH_OFF;
+			break;
+		case CH_DATA_LF:
+			c->chunk_state = ch == '\n' ? CH_SIZE : CH_OFF;
+			break;
+		case CH_TRAILER:
+			c->chunk_state = ch == '\r' ? CH_FINAL_LF :
+					 CH_TRAILER_LINE;
+			break;
+		case CH_TRAILER_LINE:
+			if (ch == '\n')
+				c->chunk_state = CH_TRAILER;
+			break;
+		case CH_FINAL_LF:
+			if (ch != '\n') {
+				c->chunk_state = CH_OFF;
+				break;
+			}
+			c->chunk_state = CH_DONE;
+			c->body_end = at + i + 1;
+			break;
+		}
+	}
+}
+
 /* A declared length over the limit is refused before reading the body. */
 static int parse_header(struct soap *soap, const char *key, const char *val)
 {
@@ -132,7 +207,6 @@ static int parse_header(struct soap *soap, const char *key, const char *val)
 static int parse_http(struct soap *soap)
 {
 	struct vnoc_conn *c = conn(soap);
-	bool chunked = (soap->imode & SOAP_IO) == SOAP_IO_CHUNK;
 	int err = http_parse(soap);
 
 	if (err)
@@ -143,8 +217,16 @@ static int parse_http(struct soap *soap)
 			      "not an HTTP request");
 	if (soap->status != SOAP_POST)
 		return SOAP_OK;
-	if (chunked)
+	if ((soap->imode & SOAP_IO) == SOAP_IO_CHUNK) {
+		/* the body's first bytes came with the header */
+		c->chunked = true;
+		c->chunk_state = CH_SIZE;
+		c->chunk_left = 0;
+		track_chunks(c, soap->buf + soap->bufidx,
+			     soap->buflen - soap->bufidx,
+			     c->received - (soap->buflen - soap->bufidx));
 		return SOAP_OK;
+	}
 	if (!soap->length && soap->body)
 		return reject(soap, vnoc__FaultCode__malformed,
 			      "a POST needs a Content-Length or a chunked body");
@@ -176,6 +258,8 @@ static size_t counted_recv(struct soap *soap, char *buf, size_t len)
 			len = (size_t)(c->body_end - c->received);
 	}
 	n = sock_recv(soap, buf, len);
+	if (c->chunked)
+		track_chunks(c, buf, n, c->received);
 	c->received += n;
 	return n;
 }
@@ -366,6 +450,7 @@ bool vnoc_request_serve(struct soap *soap)
 	c->received = 0;
 	c->body_end = 0;
 	c->over = c->in_body = c->body_done = c->sending = false;
+	c->chunked = false;
 	c->body_elements = 0;
 	c->reject[0] = '\0';
 	vnoc_strict_init(&c->strict);

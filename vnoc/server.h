@@ -107,7 +107,10 @@ struct vnoc_conn {
 	uint32_t site;		/* last site found for cn (a cache) */
 	/* the request being read (request.c) */
 	uint64_t received;	/* bytes of it on the wire so far */
-	uint64_t body_end;	/* where its body ends (0: chunked) */
+	uint64_t body_end;	/* where its body ends (0: not known yet) */
+	bool chunked;		/* its body is chunked: */
+	int chunk_state;	/* where in the framing (request.c) */
+	uint64_t chunk_left;	/* bytes of the chunk, or its size so far */
 	bool over;		/* it went over max-message */
 	bool in_body;		/* past its HTTP header */
 	bool body_done;		/* read to its Content-Length */

@@ -1224,7 +1224,8 @@ int vnoc_view_get(struct vnoc_state *st, uint32_t site, struct vnoc_view *v)
 				peers[npeer++] = r->nexthops[k];
 		}
 	}
-	qsort(peers, npeer, sizeof(*peers), u32_cmp);
+	if (npeer)	/* peers is NULL for a view without routes */
+		qsort(peers, npeer, sizeof(*peers), u32_cmp);
 	v->peers = calloc(npeer + 1, sizeof(*v->peers));
 	if (!v->peers)
 		goto nomem;
