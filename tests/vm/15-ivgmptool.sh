@@ -195,8 +195,8 @@ jcheck "route gone" "$j" 'length == 3 and all(.[]; .source == null)'
 # --- stats -------------------------------------------------------------------
 j=$(ivt t1 -j stats)
 jcheck "stats JSON" "$j" \
-	'(.stats | keys | length) == 6 and (.drops | keys | length) == 13 and
-	 (.drops | has("not-ipsec")) and (.drops | has("no-route"))'
+	'(.stats | keys | length) == 6 and (.drops | keys | length) == 14 and
+	 (.drops | has("not-ipsec")) and (.drops | has("tx-not-ipsec")) and (.drops | has("no-route"))'
 out=$(ivt t1 stats)
 case $out in
 *"drops:"*"not-ipsec"*) pass "$T: stats text" ;;
