@@ -19,6 +19,7 @@
 #include "ipsec.h"
 #include "membership.h"
 #include "usage.h"
+#include "vnocs.h"
 
 #define AGENT_DEFAULT_CONF	"/etc/ivgmp/agent.conf"
 #define AGENT_DEFAULT_CTL	"/run/ivgmp-agent.sock"
@@ -79,6 +80,9 @@ struct agent_config {
 	uint32_t announce_max_lifetime;
 
 	/* VNOC */
+	/* in the order they are tried; vnoc_url is the first (NULL: none) */
+	char *vnoc_urls[VNOCS_MAX];
+	unsigned int nvnoc_urls;
 	char *vnoc_url, *vnoc_cert, *vnoc_key, *vnoc_ca;
 	bool vnoc_verify_host;
 	uint32_t vnoc_timeout, vnoc_poll_wait;

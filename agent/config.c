@@ -48,7 +48,11 @@ static void set_str(char **dst, const char *v)
 
 void config_free(struct agent_config *c)
 {
-	free(c->vnoc_url);
+	unsigned int i;
+
+	for (i = 0; i < c->nvnoc_urls; i++)
+		free(c->vnoc_urls[i]);
+	c->nvnoc_urls = 0;
 	free(c->vnoc_cert);
 	free(c->vnoc_key);
 	free(c->vnoc_ca);
@@ -112,6 +116,44 @@ static int parse_lan(struct conf *cf, const struct conf_entry *e,
 	c->lans[c->nlans].name[n] = 0;
 	c->lans[c->nlans].vpn = (uint32_t)vpn;
 	c->nlans++;
+	return 0;
+}
+
+/*
+ * "url = https://a/ https://b/": several VNOCs, tried in this order, on
+ * one line (spaces or commas between them) or on repeated url lines.
+ */
+static int parse_vnoc_urls(struct conf *cf, const struct conf_entry *e,
+			   struct agent_config *c)
+{
+	const char *p = e->value, *end;
+	unsigned int i;
+	size_t n;
+
+	for (;;) {
+		p += strspn(p, " \t,");
+		if (!*p)
+			break;
+		n = strcspn(p, " \t,");
+		end = p + n;
+		if (!((n > 8 && !strncmp(p, "https://", 8)) ||
+		      (n > 7 && !strncmp(p, "http://", 7))))
+			return conf_error(cf, e, "VNOC URL \"%.*s\" is not "
+					  "https://HOST[:PORT]/", (int)n, p);
+		for (i = 0; i < c->nvnoc_urls; i++)
+			if (strlen(c->vnoc_urls[i]) == n &&
+			    !strncmp(c->vnoc_urls[i], p, n))
+				return conf_error(cf, e, "VNOC URL %.*s listed "
+						  "twice", (int)n, p);
+		if (c->nvnoc_urls >= VNOCS_MAX)
+			return conf_error(cf, e, "more than %d VNOC URLs",
+					  VNOCS_MAX);
+		c->vnoc_urls[c->nvnoc_urls] = strndup(p, n);
+		if (!c->vnoc_urls[c->nvnoc_urls])
+			fatal("strdup");
+		c->nvnoc_urls++;
+		p = end;
+	}
 	return 0;
 }
 
@@ -196,7 +238,10 @@ int config_load(struct agent_config *c, const char *path)
 	GET_UINT("multisubnet", "announce_max_lifetime", 1,
 		 ANNOUNCE_MAX_LIFETIME, c->announce_max_lifetime);
 
-	GET_STR("vnoc", "url", c->vnoc_url);
+	for (e = NULL; (e = conf_next(cf, "vnoc", "url", e));)
+		if (parse_vnoc_urls(cf, e, c))
+			goto bad;
+	c->vnoc_url = c->nvnoc_urls ? c->vnoc_urls[0] : NULL;
 	GET_STR("vnoc", "cert", c->vnoc_cert);
 	GET_STR("vnoc", "key", c->vnoc_key);
 	GET_STR("vnoc", "ca", c->vnoc_ca);

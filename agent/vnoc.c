@@ -17,6 +17,7 @@
 #include "log.h"
 #include "loop.h"
 #include "vnoc.h"
+#include "vnocs.h"
 
 enum vjob_type { VJ_JOIN, VJ_USAGE, VJ_STATE, VJ_DOWN };
 enum vjob_res { VR_OK, VR_REFUSED, VR_FAILED };
@@ -26,6 +27,8 @@ struct vjob {
 	enum vjob_type type;
 	enum vjob_res res;
 	char msg[256];
+	unsigned int url;	/* the VNOC asked (index in cfg.vnoc_urls) */
+	bool moved;		/* its failure moved us on to the next one */
 	/* VJ_JOIN (join or leave) */
 	struct vnoc_req *req;
 	uint64_t version;
@@ -46,11 +49,17 @@ static pthread_cond_t qcond = PTHREAD_COND_INITIALIZER;
 static struct vjob *queue, **qtail = &queue;
 static bool req_busy, usage_busy;
 
+/* the URL list, shared by both worker threads */
+static pthread_mutex_t llock = PTHREAD_MUTEX_INITIALIZER;
+static struct vnocs vnocs;
+
 /* status, main thread only */
 static bool up;
 static uint64_t view_version, views, joins, leaves, denied, failures;
 static char last_error[256];
 static uint64_t down_since;
+static unsigned int in_use;	/* the VNOC that answered last */
+static uint64_t failovers;
 
 bool vnoc_enabled(void)
 {
@@ -89,6 +98,36 @@ static struct vjob *dequeue(void)
 	return j;
 }
 
+/* ------------------------------------------------------ the URL list */
+
+static unsigned int url_pick(const char **url)
+{
+	unsigned int i;
+
+	pthread_mutex_lock(&llock);
+	i = vnocs.cur;
+	pthread_mutex_unlock(&llock);
+	*url = agent->cfg.vnoc_urls[i];
+	return i;
+}
+
+static bool url_failed(unsigned int i)
+{
+	bool moved;
+
+	pthread_mutex_lock(&llock);
+	moved = vnocs_failed(&vnocs, i);
+	pthread_mutex_unlock(&llock);
+	return moved;
+}
+
+static void url_ok(unsigned int i)
+{
+	pthread_mutex_lock(&llock);
+	vnocs_ok(&vnocs, i);
+	pthread_mutex_unlock(&llock);
+}
+
 /* ------------------------------------------------------ soap contexts */
 
 static const char *soap_err(struct soap *soap, char *buf, size_t size)
@@ -116,7 +155,9 @@ static struct soap *soap_new_ctx(int recv_timeout)
 {
 	const struct agent_config *c = &agent->cfg;
 	struct soap *soap = soap_new1(SOAP_IO_KEEPALIVE | SOAP_XML_STRICT);
+	bool tls = false;
 	char err[256];
+	unsigned int i;
 
 	if (!soap)
 		return NULL;
@@ -124,7 +165,9 @@ static struct soap *soap_new_ctx(int recv_timeout)
 	soap->send_timeout = (int)c->vnoc_timeout;
 	soap->recv_timeout = recv_timeout;
 	soap->recv_maxlength = 64 * 1024 * 1024;
-	if (strncmp(c->vnoc_url, "https:", 6))
+	for (i = 0; i < c->nvnoc_urls; i++)
+		tls |= !strncmp(c->vnoc_urls[i], "https:", 6);
+	if (!tls)
 		return soap;
 	if (soap_ssl_client_context(soap, SOAP_SSL_DEFAULT |
 				    (c->vnoc_verify_host ? 0 :
@@ -173,9 +216,8 @@ static char *ivaddr_dup(struct soap *soap, const struct ivgmp_addr *a)
 	return soap_strdup(soap, addr_ntop(a, buf, sizeof(buf)));
 }
 
-static void do_join(struct soap *soap, struct vjob *j)
+static void do_join(struct soap *soap, const char *url, struct vjob *j)
 {
-	const char *url = agent->cfg.vnoc_url;
 	struct vnoc_req *r = j->req;
 	enum vnoc__Role role = r->role == ROLE_SENDER ? vnoc__Role__sender :
 			       vnoc__Role__receiver;
@@ -220,7 +262,7 @@ static void do_join(struct soap *soap, struct vjob *j)
 	}
 }
 
-static void do_usage(struct soap *soap, struct vjob *j)
+static void do_usage(struct soap *soap, const char *url, struct vjob *j)
 {
 	const struct ureport *p = j->rep;
 	struct vnoc__ReportUsageResponse resp;
@@ -261,7 +303,7 @@ static void do_usage(struct soap *soap, struct vjob *j)
 		}
 	}
 	memset(&resp, 0, sizeof(resp));
-	e = soap_call_vnoc__ReportUsage(soap, agent->cfg.vnoc_url, NULL,
+	e = soap_call_vnoc__ReportUsage(soap, url, NULL,
 					p->seq, (int)p->nrec, ru, &resp);
 	if (e) {
 		j->res = client_fault(soap) ? VR_REFUSED : VR_FAILED;
@@ -278,7 +320,9 @@ static void *ops_thread(void *arg)
 
 	for (;;) {
 		struct vjob *j = dequeue();
+		const char *url;
 
+		j->url = url_pick(&url);
 		if (!soap)
 			soap = soap_new_ctx((int)agent->cfg.vnoc_timeout);
 		if (!soap) {
@@ -289,11 +333,16 @@ static void *ops_thread(void *arg)
 		}
 		j->res = VR_OK;
 		if (j->type == VJ_JOIN)
-			do_join(soap, j);
+			do_join(soap, url, j);
 		else
-			do_usage(soap, j);
-		if (j->res == VR_FAILED)
+			do_usage(soap, url, j);
+		/* the caller retries it later: by then on the next VNOC */
+		if (j->res == VR_FAILED) {
 			soap_closesock(soap);
+			j->moved = url_failed(j->url);
+		} else {
+			url_ok(j->url);
+		}
 		soap_destroy(soap);
 		soap_end(soap);
 		post(j);
@@ -413,8 +462,10 @@ static void *poll_thread(void *arg)
 {
 	const struct agent_config *c = &agent->cfg;
 	uint32_t wait = c->vnoc_poll_wait, fails = 0;
-	uint64_t since = 0, backoff;
+	uint64_t since = 0;
+	unsigned int idx, last = 0;
 	struct soap *soap = NULL;
+	const char *url;
 	unsigned int seed = (unsigned int)time(NULL) ^ (unsigned int)getpid();
 
 	for (;;) {
@@ -422,15 +473,25 @@ static void *poll_thread(void *arg)
 		struct vjob *j;
 		int e;
 
+		/*
+		 * Another VNOC (after a failure, ours or the ops thread's):
+		 * attach afresh.  With separate stores its versions are not
+		 * ours; with a shared one this costs one view.
+		 */
+		idx = url_pick(&url);
+		if (idx != last)
+			since = 0;
+		last = idx;
 		if (!soap)
 			soap = soap_new_ctx((int)(wait + c->vnoc_timeout));
 		memset(&resp, 0, sizeof(resp));
-		e = soap ? soap_call_vnoc__GetState(soap, c->vnoc_url, NULL,
+		e = soap ? soap_call_vnoc__GetState(soap, url, NULL,
 						    since, since ? wait : 0,
 						    &resp) : -1;
 		j = calloc(1, sizeof(*j));
 		if (!j)
 			abort();
+		j->url = idx;
 		if (!e && (resp.changed == true_ || !since)) {
 			j->type = VJ_STATE;
 			j->site = resp.site;
@@ -463,22 +524,26 @@ static void *poll_thread(void *arg)
 			soap_destroy(soap);
 			soap_end(soap);
 		}
+		if (!e) {
+			url_ok(idx);
+			fails = 0;
+		} else {
+			/* a broken long poll re-attaches on the next VNOC */
+			if (j)
+				j->moved = url_failed(idx);
+			else
+				url_failed(idx);
+			if (fails < UINT32_MAX)
+				fails++;
+		}
 		if (j)
 			post(j);
-		if (!e) {
-			fails = 0;
+		if (!e)
 			continue;
-		}
-		/* exponential backoff, jitter in its upper half */
-		backoff = c->backoff_min * 1000ull;
-		for (e = 0; (uint32_t)e < fails && backoff < c->backoff_max *
-		     1000ull; e++)
-			backoff *= 2;
-		if (backoff > c->backoff_max * 1000ull)
-			backoff = c->backoff_max * 1000ull;
-		fails++;
-		sleep_ms(backoff / 2 + (uint64_t)rand_r(&seed) %
-			 (backoff / 2 + 1));
+		sleep_ms(vnocs_backoff_ms(fails, c->nvnoc_urls,
+					  c->backoff_min * 1000ull,
+					  c->backoff_max * 1000ull,
+					  (uint32_t)rand_r(&seed)));
 	}
 	return NULL;
 }
@@ -529,10 +594,31 @@ static void went_up(void)
 	down_since = 0;
 }
 
+/* Which VNOC answered, and where a failure sends us: for the log. */
+static void track_url(const struct vjob *j, bool answered)
+{
+	const struct agent_config *c = &agent->cfg;
+
+	if (j->moved) {
+		failovers++;
+		log_warnx("vnoc: %s failed (%s); failing over to %s",
+			  c->vnoc_urls[j->url], j->msg,
+			  c->vnoc_urls[(j->url + 1) % c->nvnoc_urls]);
+	}
+	if (answered && j->url != in_use) {
+		log_info("vnoc: now using %s (was %s)", c->vnoc_urls[j->url],
+			 c->vnoc_urls[in_use]);
+		in_use = j->url;
+	}
+}
+
 static void handle(struct vjob *j)
 {
 	uint64_t now = now_ms();
 	char g[INET6_ADDRSTRLEN];
+
+	track_url(j, j->type == VJ_STATE ||
+		  (j->type != VJ_DOWN && j->res != VR_FAILED));
 
 	switch (j->type) {
 	case VJ_STATE:
@@ -741,16 +827,19 @@ uint64_t vnoc_next_event(void)
 int vnoc_start(void)
 {
 	pthread_t t1, t2;
+	unsigned int i;
 	int err;
 
-	if (!agent->cfg.vnoc_url) {
+	if (!agent->cfg.nvnoc_urls) {
 		log_warnx("vnoc: no url configured: membership is not "
 			  "reported to anyone");
 		return 0;
 	}
-	if (!strncmp(agent->cfg.vnoc_url, "http:", 5))
-		log_warnx("vnoc: %s is not HTTPS: no authentication",
-			  agent->cfg.vnoc_url);
+	for (i = 0; i < agent->cfg.nvnoc_urls; i++)
+		if (!strncmp(agent->cfg.vnoc_urls[i], "http:", 5))
+			log_warnx("vnoc: %s is not HTTPS: no authentication",
+				  agent->cfg.vnoc_urls[i]);
+	vnocs_init(&vnocs, agent->cfg.nvnoc_urls);
 	soap_ssl_init();
 	if (pipe2(res_pipe, O_CLOEXEC | O_NONBLOCK))
 		return -errno;
@@ -765,12 +854,18 @@ int vnoc_start(void)
 	pthread_detach(t2);
 	loop_add_fd(res_pipe[0], POLLIN, res_input, NULL);
 	enabled = true;
-	log_info("vnoc: %s", agent->cfg.vnoc_url);
+	for (i = 0; i < agent->cfg.nvnoc_urls; i++)
+		log_info("vnoc: %s%s", agent->cfg.vnoc_urls[i],
+			 agent->cfg.nvnoc_urls < 2 ? "" :
+			 i ? " (failover)" : " (first)");
 	return 0;
 }
 
 void vnoc_status(FILE *f)
 {
+	const struct agent_config *c = &agent->cfg;
+	unsigned int i;
+
 	if (!enabled) {
 		fprintf(f, "vnoc: not configured\n");
 		return;
@@ -778,7 +873,14 @@ void vnoc_status(FILE *f)
 	fprintf(f, "vnoc: %s %s, view version %" PRIu64 ", %" PRIu64
 		" view(s), %" PRIu64 " join(s), %" PRIu64 " leave(s), %"
 		PRIu64 " denied, %" PRIu64 " failure(s)%s%s\n",
-		agent->cfg.vnoc_url, up ? "up" : "down", view_version, views,
+		c->vnoc_urls[in_use], up ? "up" : "down", view_version, views,
 		joins, leaves, denied, failures,
 		*last_error ? ", last error: " : "", last_error);
+	if (c->nvnoc_urls < 2)
+		return;
+	fprintf(f, "  in use: %u of %u, %" PRIu64 " failover(s); list:",
+		in_use + 1, c->nvnoc_urls, failovers);
+	for (i = 0; i < c->nvnoc_urls; i++)
+		fprintf(f, " %s", c->vnoc_urls[i]);
+	fputc('\n', f);
 }

@@ -99,6 +99,7 @@ static void t_everything(void **s)
 	assert_int_equal(C.nsubscribe, 2);
 	assert_false(C.announce);
 	assert_string_equal(C.vnoc_url, "https://v:1/");
+	assert_int_equal(C.nvnoc_urls, 1);
 	assert_false(C.vnoc_verify_host);
 	assert_int_equal(C.vnoc_poll_wait, 0);
 	assert_int_equal(C.backoff_max, 9);
@@ -128,6 +129,15 @@ static void t_refused(void **s)
 		/* 0 would outrank the IKE daemon's policies */
 		"[site]\nlan = eth1\n[ipsec]\nblock_priority = 0\n",
 		"[site]\nlan = eth1\n[ipsec]\nblock = maybe\n",
+		/* VNOC URLs: no scheme, another scheme, twice, too many */
+		"[site]\nlan = eth1\n[vnoc]\nurl = v:1\n",
+		"[site]\nlan = eth1\n[vnoc]\nurl = ftp://v/\n",
+		"[site]\nlan = eth1\n[vnoc]\nurl = https://\n",
+		"[site]\nlan = eth1\n[vnoc]\nurl = https://a/ https://a/\n",
+		"[site]\nlan = eth1\n[vnoc]\nurl = https://a/\nurl = https://a/\n",
+		"[site]\nlan = eth1\n[vnoc]\nurl = https://1/ https://2/ "
+		"https://3/ https://4/ https://5/ https://6/ https://7/ "
+		"https://8/ https://9/\n",
 	};
 	unsigned int i;
 
@@ -155,6 +165,23 @@ static void t_ipsec(void **s)
 			 -EINVAL);
 }
 
+/* Several VNOCs: one line or several, tried in the order given. */
+static void t_vnoc_list(void **s)
+{
+	assert_int_equal(load("[site]\nlan = eth1\n[vnoc]\n"
+			      "url = https://a:1/ https://b:2/,https://c/\n"
+			      "url = \"http://d/\"\n[ipsec]\nmode = none\n"), 0);
+	assert_int_equal(C.nvnoc_urls, 4);
+	assert_string_equal(C.vnoc_urls[0], "https://a:1/");
+	assert_string_equal(C.vnoc_urls[1], "https://b:2/");
+	assert_string_equal(C.vnoc_urls[2], "https://c/");
+	assert_string_equal(C.vnoc_urls[3], "http://d/");
+	assert_ptr_equal(C.vnoc_url, C.vnoc_urls[0]);
+	/* the message names the bad URL, not just the line */
+	assert_int_equal(load("[vnoc]\nurl = https://a/ b:2\n"), -EINVAL);
+	assert_int_equal(C.nvnoc_urls, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -162,6 +189,7 @@ int main(void)
 		cmocka_unit_test_teardown(t_everything, teardown),
 		cmocka_unit_test_teardown(t_refused, teardown),
 		cmocka_unit_test_teardown(t_ipsec, teardown),
+		cmocka_unit_test_teardown(t_vnoc_list, teardown),
 	};
 
 	return cmocka_run_group_tests_name("agent-config", tests, NULL, NULL);
