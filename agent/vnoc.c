@@ -528,7 +528,13 @@ static void *poll_thread(void *arg)
 			url_ok(idx);
 			fails = 0;
 		} else {
-			/* a broken long poll re-attaches on the next VNOC */
+			/*
+			 * A broken long poll re-attaches on the next VNOC,
+			 * or through a load balancer on another one behind
+			 * the same URL: ask for the whole view, as our
+			 * version may mean something else there.
+			 */
+			since = 0;
 			if (j)
 				j->moved = url_failed(idx);
 			else

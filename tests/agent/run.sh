@@ -364,4 +364,6 @@ bash "$here/ipsec.sh" || fails=$((fails + 1))
 bash "$here/charon.sh" || fails=$((fails + 1))
 # the XFRM block policies, in a namespace of their own, without -K
 bash "$here/xfrm.sh" || fails=$((fails + 1))
+# failover between two VNOCs: the agent's URL list, then haproxy
+bash "$here/failover.sh" || fails=$((fails + 1))
 exit $((fails > 0))

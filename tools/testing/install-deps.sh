@@ -18,7 +18,7 @@ PKGS=(
 	python3 python3-zeep python3-scapy python3-cryptography python3-yaml
 	strongswan-charon strongswan-swanctl libstrongswan-standard-plugins
 	debhelper dh-dkms dpkg-dev devscripts fakeroot lintian man-db systemd
-	chromium fonts-dejavu-core python3-pil curl
+	chromium fonts-dejavu-core python3-pil curl haproxy
 )
 
 log() { printf 'install-deps: %s\n' "$*" >&2; }
