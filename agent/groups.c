@@ -479,3 +479,21 @@ void groups_resync(struct groups *gs)
 		interest_gc(gs, in);
 	}
 }
+
+unsigned int groups_rejoin(struct groups *gs)
+{
+	struct interest *in;
+	unsigned int n = 0;
+	int r;
+
+	for (in = gs->list; in; in = in->next)
+		for (r = 0; r < ROLE_MAX; r++) {
+			if (in->sync[r] != SYNC_IDLE || !in->want[r].present ||
+			    !in->acked[r].present)
+				continue;
+			want_clear(&in->acked[r]);
+			in->retry_at[r] = 0;
+			n++;
+		}
+	return n;
+}

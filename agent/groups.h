@@ -117,6 +117,13 @@ void vnoc_req_free(struct vnoc_req *r);
 
 /* After a VNOC restart or an agent restart: tell it everything again. */
 void groups_resync(struct groups *gs);
+/*
+ * Another VNOC answers now (failover): send every accepted join to it
+ * again, which is a no-op on a store it shares with the old one and
+ * restores our memberships on one it does not.  Pending leaves, denials
+ * and requests in flight are kept as they are.  Returns the joins queued.
+ */
+unsigned int groups_rejoin(struct groups *gs);
 
 void groups_who_ifindex(struct in6_addr *who, uint32_t ifindex);
 bool want_equal(const struct want *a, const struct want *b);

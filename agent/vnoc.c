@@ -612,8 +612,9 @@ static void track_url(const struct vjob *j, bool answered)
 			  c->vnoc_urls[(j->url + 1) % c->nvnoc_urls]);
 	}
 	if (answered && j->url != in_use) {
-		log_info("vnoc: now using %s (was %s)", c->vnoc_urls[j->url],
-			 c->vnoc_urls[in_use]);
+		log_info("vnoc: now using %s (was %s); %u accepted join(s) "
+			 "sent again", c->vnoc_urls[j->url],
+			 c->vnoc_urls[in_use], groups_rejoin(&agent->groups));
 		in_use = j->url;
 	}
 }

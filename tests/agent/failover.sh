@@ -174,7 +174,13 @@ if grep -q "vnoc: $U1 failed (.*); failing over to $U2" "$W/agent.log" &&
 else
 	fail list-failover-logged
 fi
-# the next request goes to #2 as well (it has its own database)
+# #2 has its own database: the join #1 accepted is sent to it again
+if wait_for 5 member "$P2" 239.1.1.1; then
+	pass list-joins-sent-again
+else
+	fail list-joins-sent-again "$(ctl "$P2" admin group list 1 | tr '\n' ' ')"
+fi
+# the next request goes to #2 as well
 if announce 239.1.2.2 && wait_for 10 member "$P2" 239.1.2.2; then
 	pass list-join-via-second
 else

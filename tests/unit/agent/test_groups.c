@@ -131,6 +131,55 @@ static void t_failure_backoff_and_resend(void **s)
 	assert_null(groups_next_req(&GS, 1000000));
 }
 
+/* failover: accepted joins go again, a pending leave stays a leave */
+static void t_rejoin_after_failover(void **s)
+{
+	struct in6_addr g = G1, g2 = v4("239.1.1.2"), g3 = v4("239.1.1.3");
+	struct in6_addr w = lan(2);
+	struct vnoc_req *r, *inflight;
+
+	groups_contrib_set(&GS, 1, &g, ROLE_RECEIVER, CONTRIB_LAN, &w, 0, 0, NULL);
+	groups_contrib_set(&GS, 1, &g2, ROLE_RECEIVER, CONTRIB_LAN, &w, 0, 0, NULL);
+	while ((r = groups_next_req(&GS, 0))) {
+		groups_req_done(&GS, r, REQ_OK, NULL, 0);
+		vnoc_req_free(r);
+	}
+	/* g2's last member leaves; its LeaveGroup is not sent yet */
+	groups_contrib_del(&GS, 1, &g2, ROLE_RECEIVER, CONTRIB_LAN, &w);
+	/* g3 is in flight to the old VNOC */
+	groups_contrib_set(&GS, 1, &g3, ROLE_RECEIVER, CONTRIB_LAN, &w, 0, 0, NULL);
+	inflight = NULL;
+	while ((r = groups_next_req(&GS, 0))) {
+		if (!memcmp(&r->group, &g3, sizeof(g3))) {
+			inflight = r;
+			continue;
+		}
+		assert_false(r->join);	/* g2's leave */
+		groups_req_done(&GS, r, REQ_FAILED, NULL, 0);
+		vnoc_req_free(r);
+	}
+	assert_non_null(inflight);
+
+	assert_int_equal(groups_rejoin(&GS), 1);
+	r = groups_next_req(&GS, 0);
+	assert_non_null(r);
+	assert_true(r->join);
+	assert_memory_equal(&r->group, &g, sizeof(g));
+	groups_req_done(&GS, r, REQ_OK, NULL, 0);
+	vnoc_req_free(r);
+	/* g2 still has its leave to send, after its backoff */
+	r = groups_next_req(&GS, 100000);
+	assert_non_null(r);
+	assert_memory_equal(&r->group, &g2, sizeof(g2));
+	assert_false(r->join);
+	groups_req_done(&GS, r, REQ_OK, NULL, 100000);
+	vnoc_req_free(r);
+	groups_req_done(&GS, inflight, REQ_OK, NULL, 100000);
+	vnoc_req_free(inflight);
+	assert_null(groups_next_req(&GS, 200000));
+	assert_int_equal(groups_rejoin(&GS), 2);
+}
+
 static void t_denied_not_resent(void **s)
 {
 	struct in6_addr g = G1, w = lan(2), w2 = lan(3);
@@ -238,6 +287,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t_coalesce_while_inflight, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_failure_backoff_and_resend, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_denied_not_resent, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_rejoin_after_failover, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_announcement_expires, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_sender_sources, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_limit_and_flush, setup, teardown),
