@@ -133,11 +133,18 @@ static void url_ok(unsigned int i)
 static const char *soap_err(struct soap *soap, char *buf, size_t size)
 {
 	const char **s = soap_faultstring(soap);
+	char *p;
 
 	if (s && *s)
 		snprintf(buf, size, "%s", *s);
+	else if (soap->error == SOAP_EOF)
+		snprintf(buf, size, "connection closed");
 	else
 		snprintf(buf, size, "SOAP error %d", soap->error);
+	/* OpenSSL's reasons come on several lines: keep a log entry one */
+	for (p = buf; *p; p++)
+		if ((unsigned char)*p < ' ')
+			*p = ' ';
 	return buf;
 }
 

@@ -26,6 +26,8 @@ NH=ivf-h-$$
 P1=$((20000 + $$ % 20000))
 P2=$((P1 + 1))
 P3=$((P1 + 2))
+P4=$((P1 + 3))	# TLS with a certificate from another CA
+P5=$((P1 + 4))	# HTTP 503 to every request
 BOUND_MS=4000
 fails=0
 pass() { echo "PASS: agent/failover/$1"; }
@@ -45,10 +47,10 @@ make -s -C "$top/lib" >/dev/null && make -s -C "$top/agent" ivgmp-agent >/dev/nu
 	{ echo "FAIL: agent/failover/build"; exit 1; }
 
 W=$(mktemp -d /tmp/ivgmp-failover-test.XXXXXX)
-agent_pid= vnoc1= vnoc2= haproxy_pid=
+agent_pid= vnoc1= vnoc2= haproxy_pid= rogue_pid= busy_pid=
 cleanup() {
 	local p
-	for p in "$agent_pid" "$vnoc1" "$vnoc2" "$haproxy_pid"; do
+	for p in "$agent_pid" "$vnoc1" "$vnoc2" "$haproxy_pid" "$rogue_pid" "$busy_pid"; do
 		[ -n "$p" ] && kill "$p" 2>/dev/null
 	done
 	wait 2>/dev/null
@@ -65,7 +67,8 @@ unset REQUESTS_CA_BUNDLE CURL_CA_BUNDLE SSL_CERT_FILE
 
 mkdir -p "$W/pki"
 pki_ca "$W/pki" ca && pki_cert "$W/pki" localhost && pki_cert "$W/pki" admin &&
-	pki_cert "$W/pki" site-a ||
+	pki_cert "$W/pki" site-a && pki_ca "$W/pki" rogue &&
+	pki_cert "$W/pki" rogue-vnoc rogue ||
 	{ echo "FAIL: agent/failover/pki"; exit 1; }
 
 ip netns add "$NA" && ip netns add "$NH" &&
@@ -137,13 +140,43 @@ kill9() { kill -9 "$1"; wait "$1" 2>/dev/null; }
 start_vnoc 1 "$P1" && start_vnoc 2 "$P2" && setup_vnoc "$P1" && setup_vnoc "$P2" ||
 	{ fail vnoc-setup; exit 1; }
 
-# ---- the agent's own list: first URL in use, second after a kill -9
+# Two that fail: TLS from another CA, and an HTTP 503 (not through A(): $!)
+ip netns exec "$NA" openssl s_server -quiet -accept "127.0.0.1:$P4" \
+	-cert "$W/pki/rogue-vnoc.crt" -key "$W/pki/rogue-vnoc.key" -www \
+	>/dev/null 2>&1 </dev/null &
+rogue_pid=$!
+ip netns exec "$NA" /usr/bin/python3 -c '
+import http.server, sys
+class H(http.server.BaseHTTPRequestHandler):
+	def do_POST(self):
+		self.rfile.read(int(self.headers.get("Content-Length", 0)))
+		self.send_response(503)
+		self.send_header("Content-Length", "0")
+		self.end_headers()
+	def log_message(self, *a):
+		pass
+http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+' "$P5" >/dev/null 2>&1 &
+busy_pid=$!
+listening() { A ss -Hltn "sport = :$1" | grep -q .; }
+wait_for 10 listening "$P4" && wait_for 10 listening "$P5" ||
+	{ fail rogue-servers; exit 1; }
+
+# ---- the agent's own list: past the 503 and the TLS failure to #1, then
+# to #2 after a kill -9
 U1=https://localhost:$P1/ U2=https://localhost:$P2/
-start_agent "$U1, $U2" || { fail agent-start; exit 1; }
-if wait_for 10 status_has "^vnoc: $U1 up" && status_has "in use: 1 of 2, 0 failover"; then
-	pass list-first-in-use
+U4=https://localhost:$P4/ U5=http://localhost:$P5/
+start_agent "$U5 $U4, $U1, $U2" || { fail agent-start; exit 1; }
+if wait_for 10 status_has "^vnoc: $U1 up" && status_has "in use: 3 of 4, 2 failover"; then
+	pass list-skips-503-and-tls-failure
 else
-	fail list-first-in-use "$(status | grep -A1 ^vnoc:)"
+	fail list-skips-503-and-tls-failure "$(status | grep -A1 ^vnoc:)"
+fi
+if grep -q "vnoc: $U5 failed (.*); failing over to $U4" "$W/agent.log" &&
+	grep -q "vnoc: $U4 failed (.*); failing over to $U1" "$W/agent.log"; then
+	pass list-503-tls-logged
+else
+	fail list-503-tls-logged "$(grep "vnoc:" "$W/agent.log" | head -12 | tail -6)"
 fi
 if announce 239.1.1.1 && wait_for 10 member "$P1" 239.1.1.1; then
 	pass list-join-via-first
@@ -163,7 +196,7 @@ if wait_for 10 views_above "$v0"; then
 else
 	fail list-reattach-bound "no view within 10 s"
 fi
-if status_has "^vnoc: $U2 up" && status_has "in use: 2 of 2, 1 failover(s)"; then
+if status_has "^vnoc: $U2 up" && status_has "in use: 4 of 4, 3 failover(s)"; then
 	pass list-status-shows-second
 else
 	fail list-status-shows-second "$(status | grep -A1 ^vnoc:)"
