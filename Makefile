@@ -27,8 +27,12 @@ tools agent vnoc: lib
 
 install: install-modules install-userspace
 
+# Debian's headers have no System.map, so modules_install skips depmod and
+# modprobe would not find the module: run it for the headers' kernel.
 install-modules: modules
 	$(MAKE) -C $(KDIR) M=$(TOP) modules_install
+	depmod -a $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $$(sed -n \
+		's/.*UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h)
 
 # Programs, units, example configuration and manual pages (PREFIX, DESTDIR
 # as usual; the Debian packages use this with PREFIX=/usr).

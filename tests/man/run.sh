@@ -8,7 +8,7 @@
 # Prints PASS:/FAIL: lines.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
-T=man
+T="man"
 fails=0
 pass() { echo "PASS: $T: $1"; }
 fail() { echo "FAIL: $T: $1${2:+ ($2)}"; fails=$((fails + 1)); }
