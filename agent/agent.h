@@ -153,6 +153,8 @@ void kernel_tick(uint64_t now);
 int kernel_collect_usage(void);
 void kernel_fini(bool flush);
 void kernel_status(FILE *f);
+struct json;
+void kernel_status_json(struct json *j);
 
 /* ctl.c */
 int ctl_open(const char *path);

@@ -15,8 +15,10 @@
 
 #include "agent.h"
 #include "charon.h"
+#include "json.h"
 #include "log.h"
 #include "loop.h"
+#include "usage.h"
 #include "vnoc.h"
 
 static int ctl_fd = -1;
@@ -143,6 +145,166 @@ static void status(FILE *f)
 	}
 }
 
+static void want_json(struct json *j, const char *key, const struct want *w)
+{
+	char a[INET6_ADDRSTRLEN];
+	uint16_t i;
+
+	if (!w->present) {
+		json_null(j, key);
+		return;
+	}
+	/* [] is any source; a list is those sources only */
+	json_arr_open(j, key);
+	for (i = 0; i < w->nsrc; i++)
+		json_str(j, NULL, mc_addr_str(&w->src[i], a, sizeof(a)));
+	json_arr_close(j);
+}
+
+static void contrib_json(struct json *j, const struct contrib *c, uint64_t now)
+{
+	static const char *const kind[] = { "lan", "announce", "kernel" };
+	char a[INET6_ADDRSTRLEN];
+
+	json_obj_open(j, NULL);
+	json_str(j, "kind", kind[c->kind]);
+	if (c->kind == CONTRIB_LAN) {
+		uint32_t ifindex;
+		char name[IF_NAMESIZE];
+
+		memcpy(&ifindex, &c->who.s6_addr[12], sizeof(ifindex));
+		json_str(j, "lan", addr_ifname(ifindex, name, sizeof(name)));
+	} else {
+		json_str(j, "address", mc_addr_str(&c->who, a, sizeof(a)));
+	}
+	if (c->expires)
+		json_uint(j, "expires", c->expires > now ?
+			  (c->expires - now) / 1000 : 0);
+	else
+		json_null(j, "expires");
+	json_obj_close(j);
+}
+
+static void groups_json(struct json *j, uint64_t now)
+{
+	static const char *const role[] = { "sender", "receiver" };
+	const struct interest *in;
+	const struct contrib *c;
+	char a[INET6_ADDRSTRLEN];
+	int r;
+
+	json_arr_open(j, "groups");
+	for (in = agent->groups.list; in; in = in->next) {
+		json_obj_open(j, NULL);
+		json_uint(j, "vpn", in->vpn);
+		json_str(j, "group", mc_addr_str(&in->group, a, sizeof(a)));
+		for (r = 0; r < ROLE_MAX; r++) {
+			if (!in->c[r] && !in->acked[r].present &&
+			    !in->deny_reason[r]) {
+				json_null(j, role[r]);
+				continue;
+			}
+			json_obj_open(j, role[r]);
+			want_json(j, "want", &in->want[r]);
+			want_json(j, "vnoc", &in->acked[r]);
+			json_str(j, "state", in->sync[r] == SYNC_INFLIGHT ?
+				 "in-flight" :
+				 want_equal(&in->want[r], &in->acked[r]) ?
+				 "synced" : in->deny_reason[r] ? "denied" :
+				 "pending");
+			if (in->deny_reason[r])
+				json_str(j, "denied", in->deny_reason[r]);
+			json_arr_open(j, "from");
+			for (c = in->c[r]; c; c = c->next)
+				contrib_json(j, c, now);
+			json_arr_close(j);
+			json_obj_close(j);
+		}
+		json_obj_close(j);
+	}
+	json_arr_close(j);
+}
+
+static void lans_json(struct json *j)
+{
+	char a[INET6_ADDRSTRLEN];
+	unsigned int i;
+	uint16_t s;
+	int k;
+
+	json_arr_open(j, "lans");
+	for (i = 0; i < agent->nlans; i++) {
+		const struct lan *l = &agent->lans[i];
+		const struct mb_if *mbs[2] = { &l->mb4, &l->mb6 };
+		const struct mb_group *g;
+
+		json_obj_open(j, NULL);
+		json_str(j, "name", l->name);
+		json_bool(j, "up", l->up);
+		json_uint(j, "vpn", l->vpn);
+		json_uint(j, "messages", l->rx_ok);
+		json_uint(j, "bad", l->rx_bad);
+		for (k = 0; k < 2 && l->up; k++) {
+			const struct mb_if *mb = mbs[k];
+
+			json_obj_open(j, k ? "mld" : "igmp");
+			if (mb->querier)
+				json_str(j, "querier", "us");
+			else if (mc_addr_is_any(&mb->other_querier))
+				json_null(j, "querier");
+			else
+				json_str(j, "querier", mc_addr_str(
+					 &mb->other_querier, a, sizeof(a)));
+			json_arr_open(j, "members");
+			for (g = mb->groups; g; g = g->next) {
+				json_obj_open(j, NULL);
+				json_str(j, "group",
+					 mc_addr_str(&g->addr, a, sizeof(a)));
+				json_str(j, "mode", g->exclude ? "exclude" :
+					 "include");
+				json_uint(j, "version", mb_group_compat(mb, g));
+				json_str(j, "last_reporter", mc_addr_str(
+					 &g->last_reporter, a, sizeof(a)));
+				json_arr_open(j, "sources");
+				for (s = 0; s < g->nsrc; s++) {
+					json_obj_open(j, NULL);
+					json_str(j, "address", mc_addr_str(
+						 &g->src[s].addr, a, sizeof(a)));
+					json_bool(j, "blocked",
+						  !g->src[s].timer);
+					json_obj_close(j);
+				}
+				json_arr_close(j);
+				json_obj_close(j);
+			}
+			json_arr_close(j);
+			json_obj_close(j);
+		}
+		json_obj_close(j);
+	}
+	json_arr_close(j);
+}
+
+/* `status -j`: what status() says, as one object (ivgmptool -j's style) */
+static void status_json(FILE *f)
+{
+	uint64_t now = now_ms();
+	struct json j;
+
+	json_begin(&j, f);
+	json_obj_open(&j, NULL);
+	json_uint(&j, "site", agent->site_id);
+	json_uint(&j, "uptime", (now - agent->started) / 1000);
+	vnoc_status_json(&j);
+	kernel_status_json(&j);
+	charon_status_json(&j);
+	usage_status_json(&agent->usage, &j);
+	groups_json(&j, now);
+	lans_json(&j);
+	json_obj_close(&j);
+	json_end(&j);
+}
+
 static void ctl_input(int fd, short revents, void *arg)
 {
 	char cmd[64] = "";
@@ -171,6 +333,8 @@ static void ctl_input(int fd, short revents, void *arg)
 	}
 	if (!strcmp(cmd, "status"))
 		status(f);
+	else if (!strcmp(cmd, "status json"))
+		status_json(f);
 	else
 		fprintf(f, "error: unknown command \"%s\"\n", cmd);
 	fclose(f);

@@ -13,6 +13,7 @@
 
 #include "agent.h"
 #include "diff.h"
+#include "nl_json.h"
 #include "log.h"
 #include "loop.h"
 #include "nl.h"
@@ -573,4 +574,26 @@ void kernel_status(FILE *f)
 			fprintf(f, " %u", r->nexthops[j].site);
 		fprintf(f, "%s\n", r->n_nexthops ? "" : " -");
 	}
+}
+
+void kernel_status_json(struct json *j)
+{
+	size_t i;
+
+	json_obj_open(j, "kernel");
+	json_str(j, "state", agent->cfg.no_kernel ? "disabled" :
+		 nl ? "up" : "unavailable");
+	json_uint(j, "site", agent->site_id);
+	json_str(j, "view", !have_view ? "none" :
+		 view_applied ? "applied" : "pending");
+	json_uint(j, "events", kstats.events);
+	json_uint(j, "views_applied", kstats.views_applied);
+	json_uint(j, "withheld_routes", senders_nwithheld(&snd));
+	xfrm_block_status_json(j);
+	json_arr_open(j, "routes");
+	/* as the kernel last gave them: `ivgmptool -j route show` */
+	for (i = 0; i < last.nroutes; i++)
+		nl_route_json(j, &last.routes[i]);
+	json_arr_close(j);
+	json_obj_close(j);
 }

@@ -31,7 +31,7 @@ static uint64_t lan_retry_at, usage_at;
 static const char usage_text[] =
 	"usage: ivgmp-agent [-dFKnv] [-f config] [-s control-socket]\n"
 	"                   [-P pidfile] [-S usage-spool]\n"
-	"       ivgmp-agent [-s control-socket] status\n"
+	"       ivgmp-agent [-j] [-s control-socket] status\n"
 	"       ivgmp-agent -h | --help | --version\n"
 	"  -f, --config FILE    configuration file (default " AGENT_DEFAULT_CONF ")\n"
 	"  -d, --foreground     stay in the foreground and log to stderr\n"
@@ -41,7 +41,8 @@ static const char usage_text[] =
 	"  -S, --spool FILE     usage spool (default: [usage] spool)\n"
 	"  -F, --flush-on-exit  flush the kernel table on exit (default: leave it)\n"
 	"  -K, --no-kernel      run without the ivgmp kernel module (testing)\n"
-	"  -v, --verbose        verbose (debug) logging\n";
+	"  -v, --verbose        verbose (debug) logging\n"
+	"  -j, --json           status: one JSON object (as ivgmptool -j)\n";
 
 /* ------------------------------------------------------------ timers */
 
@@ -229,15 +230,16 @@ int main(int argc, char **argv)
 		{ "flush-on-exit", no_argument, NULL, 'F' },
 		{ "no-kernel", no_argument, NULL, 'K' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "json", no_argument, NULL, 'j' },
 		CLI_OPTIONS_COMMON,
 		{ NULL, 0, NULL, 0 },
 	};
-	bool foreground = false, check_only = false;
+	bool foreground = false, check_only = false, json = false;
 	int verbose = 0, ch, err;
 	unsigned int i;
 
 	config_defaults(&agent->cfg);
-	while ((ch = getopt_long(argc, argv, "dFKnvf:s:P:S:h", opts,
+	while ((ch = getopt_long(argc, argv, "dFKnvjf:s:P:S:h", opts,
 				 NULL)) != -1) {
 		switch (ch) {
 		case 'n':
@@ -267,6 +269,9 @@ int main(int argc, char **argv)
 		case 'S':
 			spool_path = optarg;
 			break;
+		case 'j':
+			json = true;
+			break;
 		case 'h':
 			cli_usage(usage_text, true);
 		case CLI_OPT_VERSION:
@@ -280,8 +285,8 @@ int main(int argc, char **argv)
 	log_init("ivgmp-agent", 0, verbose);
 	if (argc == 1 && !strcmp(argv[0], "status"))
 		return ctl_client(ctl_path ? ctl_path : AGENT_DEFAULT_CTL,
-				  "status");
-	if (argc)
+				  json ? "status json" : "status");
+	if (argc || json)
 		cli_usage(usage_text, false);
 
 	if (config_load(&agent->cfg, conf_path))

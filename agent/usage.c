@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "json.h"
 #include "log.h"
 #include "usage.h"
 
@@ -826,4 +827,27 @@ void usage_status(const struct usage *u, FILE *f)
 		u->renumbered, u->salvaged, u->vnoc_last,
 		u->synced ? "in sync" : "checking",
 		u->path ? u->path : "(none)");
+}
+
+void usage_status_json(const struct usage *u, struct json *j)
+{
+	const struct ureport *p;
+	unsigned int n = 0;
+
+	for (p = u->pending; p; p = p->next)
+		n++;
+	json_obj_open(j, "usage");
+	json_uint(j, "next_seq", u->next_seq);
+	json_uint(j, "pending", n);
+	json_uint(j, "acked", u->acked);
+	json_uint(j, "dropped", u->dropped);
+	json_uint(j, "renumbered", u->renumbered);
+	json_uint(j, "salvaged", u->salvaged);
+	json_uint(j, "vnoc_last", u->vnoc_last);
+	json_bool(j, "in_sync", u->synced);
+	if (u->path)
+		json_str(j, "spool", u->path);
+	else
+		json_null(j, "spool");
+	json_obj_close(j);
 }

@@ -114,6 +114,8 @@ void usage_duplicate(struct usage *u, uint64_t seq, uint64_t last_seq);
 
 int usage_save(struct usage *u);
 void usage_status(const struct usage *u, FILE *f);
+struct json;
+void usage_status_json(const struct usage *u, struct json *j);
 
 void urec_from_route(struct urec *o, const struct ivgmp_route_info *r,
 		     uint32_t local_site);

@@ -14,6 +14,7 @@
 
 #include "agent.h"
 #include "charon.h"
+#include "json.h"
 #include "log.h"
 #include "loop.h"
 #include "vnoc.h"
@@ -897,4 +898,23 @@ void vnoc_status(FILE *f)
 	for (i = 0; i < c->nvnoc_urls; i++)
 		fprintf(f, " %s", c->vnoc_urls[i]);
 	fputc('\n', f);
+}
+
+void vnoc_status_json(struct json *j)
+{
+	json_obj_open(j, "vnoc");
+	json_bool(j, "configured", enabled);
+	if (enabled) {
+		json_str(j, "url", agent->cfg.vnoc_url);
+		json_bool(j, "up", up);
+		json_uint(j, "view_version", view_version);
+		json_uint(j, "views", views);
+		json_uint(j, "joins", joins);
+		json_uint(j, "leaves", leaves);
+		json_uint(j, "denied", denied);
+		json_uint(j, "failures", failures);
+		if (*last_error)
+			json_str(j, "last_error", last_error);
+	}
+	json_obj_close(j);
 }

@@ -26,5 +26,7 @@ bool vnoc_enabled(void);
 void vnoc_kick(uint64_t now);
 uint64_t vnoc_next_event(void);
 void vnoc_status(FILE *f);
+struct json;
+void vnoc_status_json(struct json *j);
 
 #endif

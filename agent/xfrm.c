@@ -10,6 +10,7 @@
 
 #include <libmnl/libmnl.h>
 
+#include "json.h"
 #include "log.h"
 #include "xfrm.h"
 #include "xfrm_msg.h"
@@ -239,4 +240,18 @@ void xfrm_block_status(FILE *f)
 	fprintf(f, "xfrm: block policies for port %u %s, priority %u, "
 		"%llu check(s), %llu put back\n", port,
 		ready ? "in place" : "NOT confirmed", prio, checks, repairs);
+}
+
+void xfrm_block_status_json(struct json *j)
+{
+	json_obj_open(j, "xfrm_block");
+	json_bool(j, "enabled", sk != NULL);
+	if (sk) {
+		json_uint(j, "port", port);
+		json_bool(j, "in_place", ready);
+		json_uint(j, "priority", prio);
+		json_uint(j, "checks", checks);
+		json_uint(j, "put_back", repairs);
+	}
+	json_obj_close(j);
 }

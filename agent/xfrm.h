@@ -33,5 +33,7 @@ int xfrm_block_check(void);
 /* Removes the policies if @remove, and closes the socket. */
 void xfrm_block_stop(bool remove);
 void xfrm_block_status(FILE *f);
+struct json;
+void xfrm_block_status_json(struct json *j);
 
 #endif

@@ -275,6 +275,33 @@ for want in "vnoc: $URL up" "group 239.1.1.1" "member 239.1.1.1" "IGMP: querier 
 		fail "status-shows-${want%% *}" "$want"; fi
 done
 
+# status -j: the same state as one JSON object (ivgmptool -j's style),
+# read back field by field against the text status
+js=$("$top/agent/ivgmp-agent" -s "$W/ctl" -j status)
+st=$(status)
+jq_is() {	# NAME FILTER WANT
+	local got
+	got=$(jq -c "$2" <<<"$js" 2>&1)
+	if [ "$got" = "$3" ]; then pass "status-json-$1"; else
+		fail "status-json-$1" "jq '$2' gave '$got', want '$3'"; fi
+}
+if jq -e 'type == "object"' <<<"$js" >/dev/null 2>&1; then
+	pass status-json-parses
+else
+	fail status-json-parses "$(head -c 200 <<<"$js")"
+fi
+jq_is site '.site' "$(sed -n 's/^ivgmp-agent: site \([0-9]*\),.*/\1/p' <<<"$st")"
+jq_is vnoc '[.vnoc.url, .vnoc.up]' "[\"$URL\",true]"
+jq_is view-version '.vnoc.view_version' \
+	"$(sed -n 's/^vnoc: .* view version \([0-9]*\),.*/\1/p' <<<"$st")"
+jq_is group-count '.groups | length' "$(sed -n 's/^groups: //p' <<<"$st")"
+jq_is group-receiver \
+	'[.groups[] | select(.group == "239.1.1.1") | .receiver.state]' '["synced"]'
+jq_is lan-member \
+	'[.lans[] | select(.name == "lan0") | .igmp.members[].group] | index("239.1.1.1") != null' true
+jq_is igmp-querier '[.lans[] | select(.name == "lan0") | .igmp.querier]' '["us"]'
+jq_is usage-spool '.usage.spool' "\"$W/spool\""
+
 # SIGHUP with a broken file keeps the running configuration
 cp "$W/agent.conf" "$W/agent.conf.good"
 echo "bogus = 1" >>"$W/agent.conf"

@@ -85,31 +85,3 @@ void print_counters_text(const char *indent, const struct ivgmp_counters *c)
 	       (unsigned long long)c->relayed);
 }
 
-void print_counters_json(struct json *j, const char *key,
-			 const struct ivgmp_counters *c)
-{
-	static const char *const names[IVGMP_STATS_A_MAX + 1] = {
-		[IVGMP_STATS_A_TX_PACKETS] = "tx_packets",
-		[IVGMP_STATS_A_TX_BYTES] = "tx_bytes",
-		[IVGMP_STATS_A_RX_PACKETS] = "rx_packets",
-		[IVGMP_STATS_A_RX_BYTES] = "rx_bytes",
-		[IVGMP_STATS_A_DELIVERED] = "delivered",
-		[IVGMP_STATS_A_RELAYED] = "relayed",
-	};
-	const uint64_t vals[IVGMP_STATS_A_MAX + 1] = {
-		[IVGMP_STATS_A_TX_PACKETS] = c->tx_packets,
-		[IVGMP_STATS_A_TX_BYTES] = c->tx_bytes,
-		[IVGMP_STATS_A_RX_PACKETS] = c->rx_packets,
-		[IVGMP_STATS_A_RX_BYTES] = c->rx_bytes,
-		[IVGMP_STATS_A_DELIVERED] = c->delivered,
-		[IVGMP_STATS_A_RELAYED] = c->relayed,
-	};
-	unsigned int i;
-
-	json_obj_open(j, key);
-	/* Always every counter, so scripts need not test for presence. */
-	for (i = 0; i <= IVGMP_STATS_A_MAX; i++)
-		if (names[i])
-			json_uint(j, names[i], vals[i]);
-	json_obj_close(j);
-}

@@ -20,6 +20,7 @@
 #include "addr.h"
 #include "json.h"
 #include "nl.h"
+#include "nl_json.h"
 
 #define EXIT_OK		0
 #define EXIT_FAIL	1
@@ -54,8 +55,6 @@ void nl_batch_end(void);
 int kernel_error(struct ivgmp_nl *nl, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void print_counters_text(const char *indent, const struct ivgmp_counters *c);
-void print_counters_json(struct json *j, const char *key,
-			 const struct ivgmp_counters *c);
 
 /* Parsers (argv starts after the subcommand word). */
 int config_parse_set(int argc, char **argv, struct ivgmp_config_info *c);

@@ -179,33 +179,6 @@ static void route_print_text(const struct ivgmp_route_info *r)
 	}
 }
 
-static void route_print_json(struct json *j, const struct ivgmp_route_info *r)
-{
-	char buf[ADDR_STRLEN];
-	unsigned int i;
-
-	json_obj_open(j, NULL);
-	json_uint(j, "vpn", r->vpn);
-	json_str(j, "group", addr_ntop(&r->group, buf, sizeof(buf)));
-	if (addr_is_unspec(&r->source))
-		json_null(j, "source");
-	else
-		json_str(j, "source", addr_ntop(&r->source, buf, sizeof(buf)));
-	json_uint(j, "origin", r->origin);
-	json_uint(j, "flags", r->flags);
-	json_bool(j, "deliver_local", r->flags & IVGMP_ROUTE_F_DELIVER_LOCAL);
-	json_arr_open(j, "nexthops");
-	for (i = 0; i < r->n_nexthops; i++) {
-		json_obj_open(j, NULL);
-		json_uint(j, "site", r->nexthops[i].site);
-		print_counters_json(j, "stats", &r->nexthops[i].stats);
-		json_obj_close(j);
-	}
-	json_arr_close(j);
-	print_counters_json(j, "stats", &r->stats);
-	json_obj_close(j);
-}
-
 struct show_ctx {
 	struct tool *t;
 	const struct route_args *filter;
@@ -234,7 +207,7 @@ static int route_show_cb(const struct ivgmp_route_info *r, void *data)
 	if (!route_matches(ctx->filter, r))
 		return 0;
 	if (ctx->t->json)
-		route_print_json(&ctx->t->j, r);
+		nl_route_json(&ctx->t->j, r);
 	else
 		route_print_text(r);
 	return 0;

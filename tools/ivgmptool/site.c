@@ -107,7 +107,7 @@ static void site_print_json(struct json *j, const struct ivgmp_site_info *s)
 		json_uint(j, "port", s->port);
 	else
 		json_null(j, "port");
-	print_counters_json(j, "stats", &s->stats);
+	nl_counters_json(j, "stats", &s->stats);
 	json_obj_close(j);
 }
 

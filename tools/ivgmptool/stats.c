@@ -27,7 +27,7 @@ static void stats_print_json(struct json *j, const struct ivgmp_stats_info *st)
 	unsigned int i;
 
 	json_obj_open(j, NULL);
-	print_counters_json(j, "stats", &st->global);
+	nl_counters_json(j, "stats", &st->global);
 	/* Every reason, by name, so a missing key never means "0". */
 	json_obj_open(j, "drops");
 	for (i = 1; i <= IVGMP_DROP_MAX; i++)
