@@ -73,7 +73,7 @@ ctl() {
 }
 X "$top/vnoc/ivgmp-vnoc" -D "$W/vnoc.db" -C "$W/pki/localhost.crt" \
 	-K "$W/pki/localhost.key" -A "$W/pki/ca.crt" -l 127.0.0.1 \
-	-p "$PORT" -a admin -c /dev/null >>"$W/vnoc.log" 2>&1 &
+	-p "$PORT" -a admin -d -f /dev/null >>"$W/vnoc.log" 2>&1 &
 vnoc_pid=$!
 wait_for 10 ctl site list && ctl site add 1 site-a 192.0.2.1 7654 >/dev/null ||
 	{ fail vnoc-setup; exit 1; }

@@ -72,7 +72,7 @@ sys_vnoc() {
 	ip -n wan addr add 10.255.0.1/32 dev lo
 	ip netns exec wan "$W/bin/ivgmp-vnoc" -D "$W/vnoc.db" \
 		-C "$W/pki/vnoc.crt" -K "$W/pki/vnoc.key" -A "$W/pki/ca.crt" \
-		-l 10.255.0.1 -p 8443 -a admin -c /dev/null \
+		-l 10.255.0.1 -p 8443 -a admin -d -f /dev/null \
 		>>"$IVGMP_OUT/vnoc.log" 2>&1 &
 	VNOC_PID=$!
 	wait_for 30 ctl site list || return 1
