@@ -90,37 +90,36 @@ static void post(struct vnoc_conn *c, const char *body)
 	"schemas.xmlsoap.org/soap/envelope/\" xmlns:v=\"urn:ivgmp:vnoc:1\">" \
 	"<e:Body>" op "</e:Body></e:Envelope>"
 
-static void init(void)
+static char dir[] = "/tmp/vnoc-fuzz.XXXXXX";
+static char db[64];
+
+/* Removes the world's database directory. */
+static void drop_world(void)
 {
-	static char dir[] = "/tmp/vnoc-fuzz.XXXXXX";
-	static char db[64];
+	static const char *const files[] = { "", "-wal", "-shm", ".lock" };
+	char path[96];
+	size_t i;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "%s%s", db, files[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
+/* A world to act in, in a new database: two sites, a policy. */
+static void new_world(void)
+{
 	struct vnoc_conn admin = { .srv = &srv, .cn = "admin", .admin = true };
 	int i;
 
-	log_init("vnoc-fuzz", 0, 0);
+	memcpy(dir + strlen(dir) - 6, "XXXXXX", 6);
 	if (!mkdtemp(dir))
 		abort();
 	snprintf(db, sizeof(db), "%s/vnoc.db", dir);
-	vnoc_config_defaults(&cfg);
 	cfg.database = db;
-	cfg.sync = VNOC_DB_SYNC_NORMAL;
-	cfg.longpoll_max = 0;		/* GetState never waits */
-	cfg.max_message = 65536;
-	cfg.admins[0] = "admin";
-	cfg.nadmins = 1;
 	if (vnoc_server_init(&srv, &cfg))
 		abort();
-	soap = soap_new1(SOAP_IO_KEEPALIVE | SOAP_XML_STRICT);
-	if (!soap)
-		abort();
-	soap->recv_maxlength = 2 * (ULONG64)cfg.max_message;
-	soap->maxlevel = cfg.max_depth;
-	soap->maxoccurs = cfg.max_message / 16;
-	soap->frecv = mem_recv;
-	soap->fsend = mem_send;
-	soap->fclose = no_close;
-	vnoc_request_hooks(soap);
-	/* a world to act in: two sites, a policy */
 	for (i = 1; i <= 2; i++) {
 		char body[512];
 
@@ -137,6 +136,29 @@ static void init(void)
 		abort();
 }
 
+static void init(void)
+{
+	log_init("vnoc-fuzz", 0, 0);
+	vnoc_config_defaults(&cfg);
+	cfg.sync = VNOC_DB_SYNC_NORMAL;
+	cfg.longpoll_max = 0;		/* GetState never waits */
+	cfg.max_message = 65536;
+	cfg.admins[0] = "admin";
+	cfg.nadmins = 1;
+	soap = soap_new1(SOAP_IO_KEEPALIVE | SOAP_XML_STRICT);
+	if (!soap)
+		abort();
+	soap->recv_maxlength = 2 * (ULONG64)cfg.max_message;
+	soap->maxlevel = cfg.max_depth;
+	soap->maxoccurs = cfg.max_message / 16;
+	soap->frecv = mem_recv;
+	soap->fsend = mem_send;
+	soap->fclose = no_close;
+	vnoc_request_hooks(soap);
+	new_world();
+	atexit(drop_world);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const cns[] = { "admin", "site1", "site2", "" };
@@ -144,8 +166,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t *req;
 	int n;
 
+	static unsigned long runs;
+
 	if (!soap)
 		init();
+	/* What the inputs add (sites, memberships, audit rows) would grow
+	 * without bound over a long run: start again now and then. */
+	if (++runs % 20000 == 0) {
+		vnoc_server_free(&srv);
+		drop_world();
+		new_world();
+	}
 	if (!size)
 		return 0;
 	snprintf(c.cn, sizeof(c.cn), "%s", cns[data[0] & 3]);
