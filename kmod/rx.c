@@ -55,16 +55,21 @@ static struct ivgmp_site *ivgmp_rx_sender(struct ivgmp_net *in,
 	return ivgmp_site_lookup_addr4(in, ip_hdr(skb)->saddr);
 }
 
+/* Relays and deliveries count on the route, on the site the datagram came
+ * from (the virtual interface it entered by) and on the namespace.
+ */
 static void ivgmp_relay_one(struct ivgmp_net *in,
 			    const struct ivgmp_config *cfg,
 			    struct ivgmp_route *route, struct sk_buff *skb,
 			    bool own, struct ivgmp_nexthop *nh,
-			    const struct ivgmp_wire *w, unsigned int len)
+			    const struct ivgmp_wire *w,
+			    const struct ivgmp_site *from, unsigned int len)
 {
 	if (ivgmp_xmit(in, cfg, skb, own, nh, w->hops - 1, w->vpn,
 		       w->origin)) {
 		ivgmp_stats_tx(route->stats, len);
 		ivgmp_stats_relayed(route->stats);
+		ivgmp_stats_relayed(from->stats);
 		ivgmp_stats_relayed(in->stats);
 	}
 }
@@ -102,11 +107,11 @@ static void ivgmp_relay(struct ivgmp_net *in, const struct ivgmp_config *cfg,
 		}
 		if (prev)
 			ivgmp_relay_one(in, cfg, route, skb, false, prev, w,
-					len);
+					from, len);
 		prev = nh;
 	}
 	if (prev) {
-		ivgmp_relay_one(in, cfg, route, skb, own, prev, w, len);
+		ivgmp_relay_one(in, cfg, route, skb, own, prev, w, from, len);
 		if (own)
 			return;
 	}
@@ -120,8 +125,8 @@ drop:
 }
 
 static void ivgmp_lan_xmit(struct ivgmp_net *in, struct ivgmp_route *route,
-			   struct sk_buff *skb, struct net_device *dev,
-			   const u8 *mac)
+			   const struct ivgmp_site *from, struct sk_buff *skb,
+			   struct net_device *dev, const u8 *mac)
 {
 	int ret;
 
@@ -146,6 +151,7 @@ static void ivgmp_lan_xmit(struct ivgmp_net *in, struct ivgmp_route *route,
 		return;
 	}
 	ivgmp_stats_delivered(route->stats);
+	ivgmp_stats_delivered(from->stats);
 	ivgmp_stats_delivered(in->stats);
 }
 
@@ -154,7 +160,8 @@ static void ivgmp_lan_xmit(struct ivgmp_net *in, struct ivgmp_route *route,
  * hop limit less, the group's multicast MAC. Consumes @skb.
  */
 static void ivgmp_deliver(struct ivgmp_net *in, const struct ivgmp_config *cfg,
-			  struct ivgmp_route *route, struct sk_buff *skb,
+			  struct ivgmp_route *route,
+			  const struct ivgmp_site *from, struct sk_buff *skb,
 			  const struct ivgmp_inner *inner, u32 vpn)
 {
 	struct net_device *dev, *prev = NULL;
@@ -195,14 +202,15 @@ static void ivgmp_deliver(struct ivgmp_net *in, const struct ivgmp_config *cfg,
 			struct sk_buff *nskb = skb_clone(skb, GFP_ATOMIC);
 
 			if (nskb)
-				ivgmp_lan_xmit(in, route, nskb, prev, mac);
+				ivgmp_lan_xmit(in, route, from, nskb, prev,
+					       mac);
 			else
 				ivgmp_drop(in, IVGMP_DROP_NOMEM);
 		}
 		prev = dev;
 	}
 	if (prev) {
-		ivgmp_lan_xmit(in, route, skb, prev, mac);
+		ivgmp_lan_xmit(in, route, from, skb, prev, mac);
 		return;
 	}
 	ivgmp_drop(in, IVGMP_DROP_NO_OUTPUT);
@@ -282,7 +290,7 @@ int ivgmp_encap_rcv(struct sock *sk, struct sk_buff *skb)
 
 	if (ivgmp_route_deliver_local(route)) {
 		ivgmp_relay(in, cfg, route, skb, false, &w, from, inner.len);
-		ivgmp_deliver(in, cfg, route, skb, &inner, w.vpn);
+		ivgmp_deliver(in, cfg, route, from, skb, &inner, w.vpn);
 	} else {
 		ivgmp_relay(in, cfg, route, skb, true, &w, from, inner.len);
 	}

@@ -42,6 +42,12 @@ check_eq "relay: R relayed 2N" "$(topo_stat D relayed)" $((2 * N))
 check_eq "relay: R route relayed 2N" \
 	"$(topo_route D $G 1 '.[0].stats.relayed')" $((2 * N))
 check_eq "relay: R to B" "$(topo_nh D $G 1 2 tx_packets)" $N
+# per site: R's site A relayed all it received; B's site R delivered all
+check_eq "relay: R's site A: received N" "$(topo_site D 1 rx_packets)" $N
+check_eq "relay: R's site A: relayed 2N" "$(topo_site D 1 relayed)" $((2 * N))
+check_eq "relay: R's site A: delivered none" "$(topo_site D 1 delivered)" 0
+check_eq "relay: B's site R: delivered N" "$(topo_site B 4 delivered)" $N
+check_eq "relay: B's site R: relayed none" "$(topo_site B 4 relayed)" 0
 check_eq "relay: A got nothing back" "$(topo_stat A rx_packets)" 0
 check_eq "relay: B sent nothing back to R" "$(topo_stat B tx_packets)" 0
 check_eq "relay: C sent nothing back to R" "$(topo_stat C tx_packets)" 0
@@ -87,6 +93,10 @@ check_eq "relay: delivering R: R's LAN receives each packet once" \
 	"$(recv_stop D)" "$N $N"
 RELAYED=$((6 * N + 2 * BIG))
 check_eq "relay: delivering R: relayed" "$(topo_stat D relayed)" $RELAYED
+check_eq "relay: delivering R: R's site A relayed" "$(topo_site D 1 relayed)" \
+	$RELAYED
+check_eq "relay: delivering R: R's site A delivered N" \
+	"$(topo_site D 1 delivered)" $N
 
 # Hop count: A allows no relay at all, R drops every copy.
 ivt A config set hop-limit 1

@@ -63,6 +63,11 @@ topo_nh() {
 		".[0].nexthops[] | select(.site == $4) | .stats.$5"
 }
 
+# topo_site SITE PEER COUNTER: a counter of one of SITE's sites (by number).
+topo_site() {
+	ivt "$1" -j site show | topo_json ".[] | select(.id == $2) | .stats.$3"
+}
+
 topo_cleanup() {
 	local s
 	for pid in ${TOPO_PIDS:-}; do
