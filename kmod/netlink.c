@@ -686,8 +686,9 @@ static int ivgmp_site_fill(struct sk_buff *skb, struct ivgmp_site *site,
 	return 0;
 }
 
+/* @gone_only: only next hops a replacement took off (not kept). */
 static int ivgmp_nexthops_fill(struct sk_buff *skb,
-			       const struct ivgmp_nexthops *nhs)
+			       const struct ivgmp_nexthops *nhs, bool gone_only)
 {
 	struct nlattr *list, *item, *stats;
 	unsigned int i;
@@ -698,6 +699,8 @@ static int ivgmp_nexthops_fill(struct sk_buff *skb,
 	for (i = 0; nhs && i < nhs->count; i++) {
 		u64 packets, bytes;
 
+		if (gone_only && nhs->nh[i].kept)
+			continue;
 		ivgmp_nexthop_stats_sum(nhs->nh[i].stats, &packets, &bytes);
 		item = nla_nest_start(skb, IVGMP_A_NEXTHOP);
 		if (!item ||
@@ -718,10 +721,23 @@ static int ivgmp_nexthops_fill(struct sk_buff *skb,
 }
 
 /* Caller holds ivgmp_net.lock. */
+static int ivgmp_route_key_fill(struct sk_buff *skb,
+				const struct ivgmp_route_key *k)
+{
+	if (nla_put_u32(skb, IVGMP_ROUTE_A_VPN, k->vpn) ||
+	    ivgmp_put_addr(skb, IVGMP_ROUTE_A_GROUP4, IVGMP_ROUTE_A_GROUP6,
+			   k->family, &k->group) ||
+	    (!ipv6_addr_any(&k->source.v6) &&
+	     ivgmp_put_addr(skb, IVGMP_ROUTE_A_SOURCE4, IVGMP_ROUTE_A_SOURCE6,
+			    k->family, &k->source)) ||
+	    nla_put_u32(skb, IVGMP_ROUTE_A_ORIGIN, k->origin))
+		return -EMSGSIZE;
+	return 0;
+}
+
 static int ivgmp_route_fill(struct sk_buff *skb, struct ivgmp_net *in,
 			    const struct ivgmp_route *r)
 {
-	const struct ivgmp_route_key *k = &r->key;
 	const struct ivgmp_nexthops *nhs;
 	struct ivgmp_stats_sum sum;
 	struct nlattr *nest;
@@ -731,15 +747,9 @@ static int ivgmp_route_fill(struct sk_buff *skb, struct ivgmp_net *in,
 	ivgmp_stats_sum(r->stats, &sum);
 	nest = nla_nest_start(skb, IVGMP_A_ROUTE);
 	if (!nest ||
-	    nla_put_u32(skb, IVGMP_ROUTE_A_VPN, k->vpn) ||
-	    ivgmp_put_addr(skb, IVGMP_ROUTE_A_GROUP4, IVGMP_ROUTE_A_GROUP6,
-			   k->family, &k->group) ||
-	    (!ipv6_addr_any(&k->source.v6) &&
-	     ivgmp_put_addr(skb, IVGMP_ROUTE_A_SOURCE4, IVGMP_ROUTE_A_SOURCE6,
-			    k->family, &k->source)) ||
-	    nla_put_u32(skb, IVGMP_ROUTE_A_ORIGIN, k->origin) ||
+	    ivgmp_route_key_fill(skb, &r->key) ||
 	    nla_put_u32(skb, IVGMP_ROUTE_A_FLAGS, r->flags) ||
-	    ivgmp_nexthops_fill(skb, nhs) ||
+	    ivgmp_nexthops_fill(skb, nhs, false) ||
 	    ivgmp_put_stats(skb, IVGMP_ROUTE_A_STATS, &sum))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
@@ -1023,10 +1033,78 @@ static int ivgmp_nl_dump_sites(struct sk_buff *skb, struct netlink_callback *cb)
 /* ---- Routes ---- */
 
 /* NEW_ROUTE creates a route; SET_ROUTE also replaces an existing one. */
+/*
+ * NLM_F_ECHO on SET_ROUTE (NEW_ROUTE) and DEL_ROUTE: the reply holds what
+ * the request took away, counted to its last copy, so that no copy goes
+ * unaccounted: the deleted route as GET_ROUTE shows it, or the key and the
+ * next hops a replacement removed. They are out of the readers' reach
+ * already; the grace period lets every reader that found them finish
+ * counting. The namespace lock stays held, so no site they name can go.
+ */
+static struct sk_buff *ivgmp_route_echo(struct genl_info *info,
+					struct ivgmp_net *in,
+					const struct ivgmp_route_key *key,
+					const struct ivgmp_route *deleted,
+					const struct ivgmp_nexthops *replaced)
+{
+	const struct ivgmp_nexthops *nhs = replaced;
+	struct nlattr *nest;
+	struct sk_buff *msg;
+	void *hdr;
+
+	lockdep_assert_held(&in->lock);
+	synchronize_rcu();
+	if (deleted)
+		nhs = rcu_dereference_protected(deleted->nexthops, true);
+	msg = genlmsg_new(ivgmp_route_msg_size(nhs ? nhs->count : 0),
+			  GFP_KERNEL);
+	if (!msg)
+		return ERR_PTR(-ENOMEM);
+	hdr = genlmsg_put_reply(msg, info, &ivgmp_genl_family, 0,
+				info->genlhdr->cmd);
+	if (!hdr)
+		goto too_big;
+	if (deleted) {
+		if (ivgmp_route_fill(msg, in, deleted))
+			goto too_big;
+	} else {
+		nest = nla_nest_start(msg, IVGMP_A_ROUTE);
+		if (!nest || ivgmp_route_key_fill(msg, key) ||
+		    ivgmp_nexthops_fill(msg, replaced, true))
+			goto too_big;
+		nla_nest_end(msg, nest);
+	}
+	genlmsg_end(msg, hdr);
+	return msg;
+
+too_big:
+	nlmsg_free(msg);
+	return ERR_PTR(-EMSGSIZE);
+}
+
+/* The change is made either way; an echo that failed says so. */
+static int ivgmp_route_echo_reply(struct genl_info *info, struct sk_buff *msg,
+				  int err)
+{
+	if (IS_ERR(msg)) {
+		NL_SET_ERR_MSG(info->extack,
+			       "done, but the final counters could not be echoed");
+		return PTR_ERR(msg);
+	}
+	return msg ? genlmsg_reply(msg, info) : err;
+}
+
+static bool ivgmp_echo(const struct genl_info *info)
+{
+	return info->nlhdr->nlmsg_flags & NLM_F_ECHO;
+}
+
 static int ivgmp_nl_new_route(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ivgmp_net *in = ivgmp_net(genl_info_net(info));
+	struct ivgmp_nexthops *replaced = NULL;
 	struct ivgmp_route_spec spec;
+	struct sk_buff *msg = NULL;
 	int err;
 
 	if (ivgmp_missing(info, IVGMP_A_ROUTE, "missing IVGMP_A_ROUTE"))
@@ -1038,16 +1116,23 @@ static int ivgmp_nl_new_route(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&in->lock);
 	err = ivgmp_route_add(in, &spec,
 			      info->genlhdr->cmd == IVGMP_CMD_SET_ROUTE,
+			      ivgmp_echo(info) ? &replaced : NULL,
 			      info->extack);
+	if (!err && ivgmp_echo(info)) {
+		msg = ivgmp_route_echo(info, in, &spec.key, NULL, replaced);
+		ivgmp_nexthops_release(replaced);
+	}
 	mutex_unlock(&in->lock);
 	ivgmp_route_spec_free(&spec);
-	return err;
+	return ivgmp_route_echo_reply(info, msg, err);
 }
 
 static int ivgmp_nl_del_route(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ivgmp_net *in = ivgmp_net(genl_info_net(info));
+	struct ivgmp_route *deleted = NULL;
 	struct ivgmp_route_spec spec;
+	struct sk_buff *msg = NULL;
 	int err;
 
 	if (ivgmp_missing(info, IVGMP_A_ROUTE, "missing IVGMP_A_ROUTE"))
@@ -1057,9 +1142,15 @@ static int ivgmp_nl_del_route(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 	mutex_lock(&in->lock);
-	err = ivgmp_route_del(in, &spec.key, info->extack);
+	err = ivgmp_route_del(in, &spec.key,
+			      ivgmp_echo(info) ? &deleted : NULL,
+			      info->extack);
+	if (!err && deleted) {
+		msg = ivgmp_route_echo(info, in, &spec.key, deleted, NULL);
+		ivgmp_route_release(deleted);
+	}
 	mutex_unlock(&in->lock);
-	return err;
+	return ivgmp_route_echo_reply(info, msg, err);
 }
 
 static int ivgmp_nl_get_route(struct sk_buff *skb, struct genl_info *info)

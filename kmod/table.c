@@ -315,13 +315,21 @@ static void ivgmp_nexthops_free_rcu(struct rcu_head *head)
 	ivgmp_nexthops_free(container_of(head, struct ivgmp_nexthops, rcu));
 }
 
-static void ivgmp_route_free_rcu(struct rcu_head *head)
+void ivgmp_nexthops_release(struct ivgmp_nexthops *nhs)
 {
-	struct ivgmp_route *r = container_of(head, struct ivgmp_route, rcu);
+	ivgmp_nexthops_free(nhs);
+}
 
+void ivgmp_route_release(struct ivgmp_route *r)
+{
 	ivgmp_nexthops_free(rcu_dereference_protected(r->nexthops, true));
 	free_percpu(r->stats);
 	kfree(r);
+}
+
+static void ivgmp_route_free_rcu(struct rcu_head *head)
+{
+	ivgmp_route_release(container_of(head, struct ivgmp_route, rcu));
 }
 
 static int ivgmp_nexthops_find(const struct ivgmp_nexthops *nhs,
@@ -461,7 +469,8 @@ static bool ivgmp_route_key_valid(const struct ivgmp_route_key *key,
 }
 
 int ivgmp_route_add(struct ivgmp_net *in, const struct ivgmp_route_spec *spec,
-		    bool replace, struct netlink_ext_ack *extack)
+		    bool replace, struct ivgmp_nexthops **replaced,
+		    struct netlink_ext_ack *extack)
 {
 	const struct ivgmp_config *cfg = ivgmp_config_locked(in);
 	struct ivgmp_nexthops *old, *nhs;
@@ -470,6 +479,8 @@ int ivgmp_route_add(struct ivgmp_net *in, const struct ivgmp_route_spec *spec,
 	int err;
 
 	lockdep_assert_held(&in->lock);
+	if (replaced)
+		*replaced = NULL;
 	if (!ivgmp_route_key_valid(&spec->key, extack))
 		return -EINVAL;
 	if (spec->flags & ~__IVGMP_ROUTE_F_ALL) {
@@ -499,7 +510,9 @@ int ivgmp_route_add(struct ivgmp_net *in, const struct ivgmp_route_spec *spec,
 		ivgmp_nexthops_ref(old, -1);
 		WRITE_ONCE(r->flags, spec->flags);
 		rcu_assign_pointer(r->nexthops, nhs);
-		if (old)
+		if (replaced)
+			*replaced = old;
+		else if (old)
 			call_rcu(&old->rcu, ivgmp_nexthops_free_rcu);
 		in->table.gen++;
 		return 0;
@@ -540,7 +553,8 @@ free_route:
 	return err;
 }
 
-static void ivgmp_route_unlink(struct ivgmp_net *in, struct ivgmp_route *r)
+/* Out of the table; readers may still hold it until a grace period ends. */
+static void ivgmp_route_unhash(struct ivgmp_net *in, struct ivgmp_route *r)
 {
 	struct ivgmp_nexthops *nhs;
 
@@ -552,11 +566,16 @@ static void ivgmp_route_unlink(struct ivgmp_net *in, struct ivgmp_route *r)
 	list_del(&r->list);
 	in->table.n_routes--;
 	in->table.gen++;
+}
+
+static void ivgmp_route_unlink(struct ivgmp_net *in, struct ivgmp_route *r)
+{
+	ivgmp_route_unhash(in, r);
 	call_rcu(&r->rcu, ivgmp_route_free_rcu);
 }
 
 int ivgmp_route_del(struct ivgmp_net *in, const struct ivgmp_route_key *key,
-		    struct netlink_ext_ack *extack)
+		    struct ivgmp_route **taken, struct netlink_ext_ack *extack)
 {
 	struct ivgmp_route *r;
 
@@ -566,7 +585,12 @@ int ivgmp_route_del(struct ivgmp_net *in, const struct ivgmp_route_key *key,
 		NL_SET_ERR_MSG(extack, "no such route");
 		return -ENOENT;
 	}
-	ivgmp_route_unlink(in, r);
+	if (taken) {
+		ivgmp_route_unhash(in, r);
+		*taken = r;
+	} else {
+		ivgmp_route_unlink(in, r);
+	}
 	return 0;
 }
 

@@ -166,10 +166,23 @@ int ivgmp_site_add(struct ivgmp_net *in, const struct ivgmp_site_spec *spec,
 		   bool replace, struct netlink_ext_ack *extack);
 int ivgmp_site_del(struct ivgmp_net *in, u32 id,
 		   struct netlink_ext_ack *extack);
+/*
+ * Final counters: with @replaced (route_add) or @taken (route_del) not
+ * NULL, the next hops a replacement took off, or the deleted route, are
+ * handed to the caller instead of being freed after a grace period. Once
+ * synchronize_rcu() has returned no reader counts into them any more: read
+ * them, then free them with ivgmp_nexthops_release() or
+ * ivgmp_route_release(), all under ivgmp_net.lock (the sites they point
+ * to stay until it is dropped). *replaced is NULL if nothing was replaced;
+ * entries of it marked kept still count for the route.
+ */
 int ivgmp_route_add(struct ivgmp_net *in, const struct ivgmp_route_spec *spec,
-		    bool replace, struct netlink_ext_ack *extack);
-int ivgmp_route_del(struct ivgmp_net *in, const struct ivgmp_route_key *key,
+		    bool replace, struct ivgmp_nexthops **replaced,
 		    struct netlink_ext_ack *extack);
+int ivgmp_route_del(struct ivgmp_net *in, const struct ivgmp_route_key *key,
+		    struct ivgmp_route **taken, struct netlink_ext_ack *extack);
+void ivgmp_nexthops_release(struct ivgmp_nexthops *nhs);
+void ivgmp_route_release(struct ivgmp_route *r);
 /* Exact-key lookup (no (*,G) fallback), for GET_ROUTE doit; under lock. */
 struct ivgmp_route *ivgmp_route_find(struct ivgmp_net *in,
 				     const struct ivgmp_route_key *key);

@@ -92,7 +92,7 @@ static int route_add(struct ivgmp_net *in, const struct ivgmp_route_key *key,
 	int err;
 
 	mutex_lock(&in->lock);
-	err = ivgmp_route_add(in, &spec, replace, NULL);
+	err = ivgmp_route_add(in, &spec, replace, NULL, NULL);
 	mutex_unlock(&in->lock);
 	return err;
 }
@@ -102,7 +102,7 @@ static int route_del(struct ivgmp_net *in, const struct ivgmp_route_key *key)
 	int err;
 
 	mutex_lock(&in->lock);
-	err = ivgmp_route_del(in, key, NULL);
+	err = ivgmp_route_del(in, key, NULL, NULL);
 	mutex_unlock(&in->lock);
 	return err;
 }

@@ -14,6 +14,14 @@ requests from unprivileged callers.
                                      count to OUT
     ivgmp_nl.py send-groups SRC N    send one datagram (TTL 8) from SRC to
                                      each of N groups 239.50.x.y
+    ivgmp_nl.py echo-replace VPN GROUP ORIGIN [NH,...]
+                                     replace the route's next hops (SET_ROUTE) with
+                                     NLM_F_ECHO; print "nh SITE PACKETS" for
+                                     each next hop the reply says it removed
+    ivgmp_nl.py echo-del VPN GROUP ORIGIN
+                                     delete the route with NLM_F_ECHO; print
+                                     "route TX_PACKETS" and "nh SITE PACKETS"
+                                     lines from the reply
     ivgmp_nl.py tables [PREFIX]      create and replace commands, header
                                      flags refused, EBUSY, a route with 1024
                                      next hops in a dump, NLM_F_DUMP_INTR,
@@ -34,6 +42,7 @@ NETLINK_ADD_MEMBERSHIP = 1
 NETLINK_CAP_ACK = 10
 NETLINK_EXT_ACK = 11
 NLM_F_REQUEST, NLM_F_ACK, NLM_F_EXCL, NLM_F_CREATE = 1, 4, 0x200, 0x400
+NLM_F_ECHO = 8
 NLM_F_DUMP = 0x300
 NLM_F_MULTI, NLM_F_DUMP_INTR, NLM_F_REPLACE = 2, 0x10, 0x100
 NLMSG_ERROR, NLMSG_DONE = 2, 3
@@ -57,7 +66,8 @@ SITE_A_ID, SITE_A_ADDR4, SITE_A_ADDR6, SITE_A_PORT, SITE_A_STATS = range(1, 6)
 (ROUTE_A_VPN, ROUTE_A_GROUP4, ROUTE_A_GROUP6, ROUTE_A_SOURCE4,
  ROUTE_A_SOURCE6, ROUTE_A_ORIGIN, ROUTE_A_FLAGS, ROUTE_A_NEXTHOPS,
  ROUTE_A_STATS) = range(1, 10)
-NEXTHOP_A_SITE = 1
+NEXTHOP_A_SITE, NEXTHOP_A_STATS = 1, 2
+STATS_A_TX_PACKETS = 2
 IVGMP_ROUTE_F_DELIVER_LOCAL = 1
 
 
@@ -518,6 +528,38 @@ def parse_attrs_all(buf):
     return out
 
 
+def echo_request(argv):
+    """echo-replace / echo-del: print what the reply counted, exit 1 when
+    the kernel refused or sent no reply."""
+    vpn, group, origin = int(argv[2]), argv[3], int(argv[4])
+    g = Genl()
+    if argv[1] == "echo-replace":
+        nhs = [int(n) for n in argv[5].split(",")] if len(argv) > 5 and argv[5] else []
+        err, text, _, replies = g.cmd(
+            CMD_SET_ROUTE, route_msg(vpn, group, origin, nhs, flags=0),
+            NLM_F_ECHO)
+    else:
+        err, text, _, replies = g.cmd(CMD_DEL_ROUTE,
+                                      route_msg(vpn, group, origin),
+                                      NLM_F_ECHO)
+    if err:
+        print("error %s: %s" % (os.strerror(-err), text), file=sys.stderr)
+        return 1
+    if not replies:
+        print("no reply", file=sys.stderr)
+        return 1
+    route = parse_attrs(parse_attrs(replies[0][4:])[A_ROUTE])
+    if ROUTE_A_STATS in route:
+        st = parse_attrs(route[ROUTE_A_STATS])
+        print("route %d" % struct.unpack("=Q", st[STATS_A_TX_PACKETS])[0])
+    for atype, item in parse_attrs_all(route.get(ROUTE_A_NEXTHOPS, b"")):
+        nh = parse_attrs(item)
+        st = parse_attrs(nh.get(NEXTHOP_A_STATS, b""))
+        print("nh %d %d" % (struct.unpack("=I", nh[NEXTHOP_A_SITE])[0],
+                            struct.unpack("=Q", st[STATS_A_TX_PACKETS])[0]))
+    return 0
+
+
 def count_events(ready, out):
     """Count NEW_SOURCE events from joining the group until SIGTERM; touch
     READY once joined, write the count to OUT at the end."""
@@ -561,6 +603,8 @@ def send_groups(src, count):
 def main():
     if len(sys.argv) >= 4 and sys.argv[1] == "events":
         return count_events(sys.argv[2], sys.argv[3])
+    if len(sys.argv) >= 5 and sys.argv[1] in ("echo-replace", "echo-del"):
+        return echo_request(sys.argv)
     if len(sys.argv) >= 4 and sys.argv[1] == "send-groups":
         return send_groups(sys.argv[2], int(sys.argv[3]))
     if len(sys.argv) < 2 or sys.argv[1] not in ("malformed", "eperm",

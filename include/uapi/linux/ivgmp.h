@@ -75,8 +75,13 @@
  *     IVGMP_ROUTE_A_STATS: NLA_NESTED        reply only: IVGMP_STATS_A_*
  *   The origin must be a known site or the local site id.
  *
+ *   With NLM_F_ECHO, the reply (same command) holds the key and the next
+ *   hops a SET_ROUTE replacement removed, with their final counters (read
+ *   after a grace period; none when nothing was removed).
+ *
  * IVGMP_CMD_DEL_ROUTE
- *   IVGMP_A_ROUTE with the key attributes.
+ *   IVGMP_A_ROUTE with the key attributes. With NLM_F_ECHO, a DEL_ROUTE
+ *   reply holds the deleted route, its counters final.
  *
  * IVGMP_CMD_GET_ROUTE
  *   doit: IVGMP_A_ROUTE with the key. dumpit: every route, one IVGMP_A_ROUTE
