@@ -184,14 +184,66 @@ static const char *nlerr(void)
 	return nl && *ivgmp_nl_errmsg(nl) ? ivgmp_nl_errmsg(nl) : "";
 }
 
-static void final_counters(const struct ivgmp_route_info *key)
+/* Does the replacement take a next hop off the route it replaces? */
+static bool drops_nexthop(const struct table *cur,
+			  const struct ivgmp_route_info *want)
 {
-	struct ivgmp_route_info r;
+	const struct ivgmp_route_info *old;
+	unsigned int i, j;
 
-	if (ivgmp_nl_route_get(nl, key, &r))
-		return;
-	usage_final(&agent->usage, &r, agent->site_id);
-	ivgmp_route_info_free(&r);
+	old = cur->nroutes ? bsearch(want, cur->routes, cur->nroutes,
+				     sizeof(*cur->routes), route_qcmp) : NULL;
+	for (i = 0; old && i < old->n_nexthops; i++) {
+		for (j = 0; j < want->n_nexthops; j++)
+			if (want->nexthops[j].site == old->nexthops[i].site)
+				break;
+		if (j == want->n_nexthops)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Copies counted since the last report would be lost with the route or next
+ * hops a change takes away: the kernel's echo counts them to the last one.
+ */
+static int route_set(const struct table *cur,
+		     const struct ivgmp_route_info *r)
+{
+	struct ivgmp_route_info gone;
+	int err;
+
+	if (!drops_nexthop(cur, r))
+		return ivgmp_nl_route_new(nl, r, true);
+	err = ivgmp_nl_route_new_final(nl, r, true, &gone);
+	if (err == -ENODATA) {
+		log_warnx("kernel: no final counts for next hops taken off a "
+			  "route (ivgmp.ko without NLM_F_ECHO?): usage lost");
+		return 0;
+	}
+	if (err)
+		return err;
+	usage_nexthops_gone(&agent->usage, &gone, agent->site_id);
+	ivgmp_route_info_free(&gone);
+	return 0;
+}
+
+static int route_del(const struct ivgmp_route_info *key)
+{
+	struct ivgmp_route_info final;
+	int err;
+
+	err = ivgmp_nl_route_del_final(nl, key, &final);
+	if (err == -ENODATA) {
+		log_warnx("kernel: no final counts for a deleted route "
+			  "(ivgmp.ko without NLM_F_ECHO?): usage lost");
+		return 0;
+	}
+	if (err)
+		return err;
+	usage_final(&agent->usage, &final, agent->site_id);
+	ivgmp_route_info_free(&final);
+	return 0;
 }
 
 static int apply(void)
@@ -243,7 +295,7 @@ static int apply(void)
 		}
 	}
 	for (i = 0; i < d.nroute_set; i++) {
-		err = ivgmp_nl_route_new(nl, d.route_set[i], true);
+		err = route_set(&cur, d.route_set[i]);
 		if (err) {
 			log_warnx("kernel: route: %s %s", strerror(-err),
 				  nlerr());
@@ -251,9 +303,7 @@ static int apply(void)
 		}
 	}
 	for (i = 0; i < d.nroute_del; i++) {
-		/* counters since the last report would be lost: take them */
-		final_counters(d.route_del[i]);
-		err = ivgmp_nl_route_del(nl, d.route_del[i]);
+		err = route_del(d.route_del[i]);
 		if (err && err != -ENOENT) {
 			log_warnx("kernel: deleting a route: %s %s",
 				  strerror(-err), nlerr());
@@ -395,8 +445,7 @@ static void counters(uint64_t now)
 				  "hop and no sign of its sender: withheld",
 				  addr_ntop(&out[i]->group, g, sizeof(g)),
 				  out[i]->vpn);
-			final_counters(out[i]);
-			err = ivgmp_nl_route_del(nl, out[i]);
+			err = route_del(out[i]);
 			if (err && err != -ENOENT)
 				log_warnx("kernel: withholding a route: %s %s",
 					  strerror(-err), nlerr());

@@ -533,6 +533,56 @@ void usage_final(struct usage *u, const struct ivgmp_route_info *r,
 	usage_save(u);
 }
 
+void usage_nexthops_gone(struct usage *u, const struct ivgmp_route_info *gone,
+			 uint32_t local)
+{
+	struct urec key, d, *b;
+	uint32_t i, j;
+
+	if (!gone->n_nexthops)
+		return;
+	urec_from_route(&key, gone, local);
+	b = u->nbase ? bsearch(&key, u->base, u->nbase, sizeof(*u->base),
+			       urec_cmp) : NULL;
+	urec_free(&key);
+	/* no baseline to count from: its counts are taken as reported */
+	if (!b && u->rebase)
+		return;
+	memset(&d, 0, sizeof(d));
+	d.vpn = gone->vpn;
+	d.origin = gone->origin;
+	d.group = gone->group;
+	d.source = gone->source;
+	d.nh = calloc(gone->n_nexthops, sizeof(*d.nh));
+	if (!d.nh) {
+		log_warnx("usage: out of memory: final counts of %u next "
+			  "hop(s) lost", gone->n_nexthops);
+		return;
+	}
+	for (i = 0; i < gone->n_nexthops; i++) {
+		const struct ivgmp_nexthop_info *nh = &gone->nexthops[i];
+		uint64_t bp = 0, bb = 0;
+
+		for (j = 0; b && j < b->nnh; j++) {
+			if (b->nh[j].site != nh->site)
+				continue;
+			bp = b->nh[j].packets;
+			bb = b->nh[j].bytes;
+			/* gone: if it comes back, it counts from 0 */
+			b->nh[j] = b->nh[--b->nnh];
+			break;
+		}
+		d.nh[d.nnh].site = nh->site;
+		d.nh[d.nnh].packets = delta(nh->stats.tx_packets, bp);
+		d.nh[d.nnh].bytes = delta(nh->stats.tx_bytes, bb);
+		if (d.nh[d.nnh].packets || d.nh[d.nnh].bytes)
+			d.nnh++;
+	}
+	if (!d.nnh || append(&u->carry, &u->ncarry, &d))
+		urec_free(&d);
+	usage_save(u);
+}
+
 int usage_collect(struct usage *u, const struct table *now,
 		  uint32_t local)
 {

@@ -78,6 +78,14 @@ int usage_collect(struct usage *u, const struct table *now,
 void usage_final(struct usage *u, const struct ivgmp_route_info *r,
 		 uint32_t local_site);
 
+/*
+ * Next hops a replacement took off a route, with their final counters
+ * (the kernel's NLM_F_ECHO reply): what they sent since the baseline is
+ * carried into the next report, and they leave the baseline.
+ */
+void usage_nexthops_gone(struct usage *u, const struct ivgmp_route_info *gone,
+			 uint32_t local_site);
+
 /* Oldest report ready to send at now, marked in flight, or NULL. */
 struct ureport *usage_next(struct usage *u, uint64_t now);
 uint64_t usage_next_retry(const struct usage *u);

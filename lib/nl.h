@@ -251,6 +251,20 @@ int ivgmp_nl_site_get(struct ivgmp_nl *nl, uint32_t id,
 int ivgmp_nl_route_new(struct ivgmp_nl *nl, const struct ivgmp_route_info *r,
 		       bool replace);
 int ivgmp_nl_route_del(struct ivgmp_nl *nl, const struct ivgmp_route_info *r);
+/*
+ * The same with NLM_F_ECHO: *final holds what the change took away,
+ * counted to its last copy (Documentation/netlink-api.md): the deleted
+ * route, or the key and the next hops a replacement removed (none when it
+ * created the route). -ENODATA if the kernel made the change but sent no
+ * reply (a module without echo). Free *final with ivgmp_route_info_free()
+ * on success.
+ */
+int ivgmp_nl_route_new_final(struct ivgmp_nl *nl,
+			     const struct ivgmp_route_info *r, bool replace,
+			     struct ivgmp_route_info *final);
+int ivgmp_nl_route_del_final(struct ivgmp_nl *nl,
+			     const struct ivgmp_route_info *r,
+			     struct ivgmp_route_info *final);
 /* out must be freed with ivgmp_route_info_free() on success. */
 int ivgmp_nl_route_get(struct ivgmp_nl *nl, const struct ivgmp_route_info *key,
 		       struct ivgmp_route_info *out);

@@ -146,6 +146,40 @@ int ivgmp_nl_route_del(struct ivgmp_nl *nl, const struct ivgmp_route_info *r)
 	return ivgmp_nl_talk(nl, nlh, NULL, NULL);
 }
 
+static int route_final(struct ivgmp_nl *nl, struct nlmsghdr *nlh,
+		       const struct ivgmp_route_info *r, bool key_only,
+		       struct ivgmp_route_info *final)
+{
+	int err;
+
+	memset(final, 0, sizeof(*final));
+	err = ivgmp_put_route(nlh, ivgmp_nl_req_buflen(nl), r, key_only);
+	if (err)
+		return err;
+	err = talk_one(nl, nlh, parse_route_v, final);
+	if (err)
+		ivgmp_route_info_free(final);
+	return err;
+}
+
+int ivgmp_nl_route_new_final(struct ivgmp_nl *nl,
+			     const struct ivgmp_route_info *r, bool replace,
+			     struct ivgmp_route_info *final)
+{
+	return route_final(nl, ivgmp_nl_req(nl, replace ? IVGMP_CMD_SET_ROUTE :
+					    IVGMP_CMD_NEW_ROUTE, NLM_F_ECHO),
+			   r, false, final);
+}
+
+int ivgmp_nl_route_del_final(struct ivgmp_nl *nl,
+			     const struct ivgmp_route_info *r,
+			     struct ivgmp_route_info *final)
+{
+	return route_final(nl, ivgmp_nl_req(nl, IVGMP_CMD_DEL_ROUTE,
+					    NLM_F_ECHO),
+			   r, true, final);
+}
+
 int ivgmp_nl_route_get(struct ivgmp_nl *nl, const struct ivgmp_route_info *key,
 		       struct ivgmp_route_info *out)
 {

@@ -206,6 +206,71 @@ static void t_deleted_route_final_counts(void **s)
 	assert_int_equal(find(p, "239.1.1.1")->packets, 4);
 }
 
+static uint64_t nh_packets(const struct urec *r, uint32_t site)
+{
+	uint32_t i;
+
+	for (i = 0; i < r->nnh; i++)
+		if (r->nh[i].site == site)
+			return r->nh[i].packets;
+	return 0;
+}
+
+static void t_nexthop_removed_final_counts(void **s)
+{
+	struct ivgmp_nexthop_info gone_nh = { .site = 3 };
+	struct ivgmp_route_info gone;
+	const struct urec *r;
+
+	counters(10, 5, 5, 0);
+	usage_collect(&U, &T, LOCAL);
+	usage_done(&U, usage_next(&U, 0)->seq, USAGE_ACKED, 0, NULL);
+	/* a replacement takes next hop 3 off with 4 copies unreported ... */
+	memset(&gone, 0, sizeof(gone));
+	gone.vpn = 1;
+	addr_parse("239.1.1.1", AF_INET, &gone.group);
+	gone.origin = LOCAL;
+	gone_nh.stats.tx_packets = 9;
+	gone_nh.stats.tx_bytes = 900;
+	gone.nexthops = &gone_nh;
+	gone.n_nexthops = 1;
+	usage_nexthops_gone(&U, &gone, LOCAL);
+	/* ... and a later one brings it back, counting from 0: 7 copies */
+	counters(24, 8, 7, 0);
+	usage_collect(&U, &T, LOCAL);
+	r = find(usage_next(&U, 0), "239.1.1.1");
+	assert_non_null(r);
+	assert_int_equal(r->packets, 14);
+	assert_int_equal(nh_packets(r, 2), 3);
+	assert_int_equal(nh_packets(r, 3), 4 + 7);
+}
+
+static void t_nexthop_removed_survives_restart(void **s)
+{
+	struct ivgmp_nexthop_info gone_nh = { .site = 2 };
+	struct ivgmp_route_info gone;
+
+	counters(10, 5, 5, 0);
+	usage_collect(&U, &T, LOCAL);
+	usage_done(&U, usage_next(&U, 0)->seq, USAGE_ACKED, 0, NULL);
+	memset(&gone, 0, sizeof(gone));
+	gone.vpn = 1;
+	addr_parse("239.1.1.1", AF_INET, &gone.group);
+	gone.origin = LOCAL;
+	gone_nh.stats.tx_packets = 8;
+	gone.nexthops = &gone_nh;
+	gone.n_nexthops = 1;
+	usage_nexthops_gone(&U, &gone, LOCAL);
+	/* the agent dies before the next report: the spool has the count */
+	usage_fini(&U);
+	assert_int_equal(usage_init(&U, path), 0);
+	usage_resync(&U, 1, false);
+	T.nroutes = 0;
+	usage_collect(&U, &T, LOCAL);
+	assert_int_equal(nh_packets(find(usage_next(&U, 0), "239.1.1.1"), 2),
+			 3);
+}
+
 static void t_counter_reset(void **s)
 {
 	counters(100, 100, 0, 0);
@@ -416,6 +481,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t_outage_folds_unsent, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_deleted_route_final_counts, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_nexthop_removed_final_counts, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_nexthop_removed_survives_restart, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_counter_reset, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_corrupt_spool, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_lost_spool_numbering, setup, teardown),
