@@ -49,6 +49,14 @@ static pthread_mutex_t qlock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t qcond = PTHREAD_COND_INITIALIZER;
 static struct vjob *queue, **qtail = &queue;
 static bool req_busy, usage_busy;
+/*
+ * The view version the kernel has (main thread writes, poll thread waits):
+ * the next GetState's since tells the VNOC we have applied it, and only
+ * then does it name us as a next hop to others (Documentation/decisions.md).
+ */
+static pthread_mutex_t alock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t acond;
+static uint64_t applied_version;
 
 /* the URL list, shared by both worker threads */
 static pthread_mutex_t llock = PTHREAD_MUTEX_INITIALIZER;
@@ -466,6 +474,23 @@ static void sleep_ms(uint64_t ms)
 		;
 }
 
+/* Until the main thread has applied version v, or timeout seconds. */
+static void wait_applied(uint64_t v, uint32_t timeout)
+{
+	struct timespec until;
+
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += timeout;
+	pthread_mutex_lock(&alock);
+	while (applied_version < v &&
+	       !pthread_cond_timedwait(&acond, &alock, &until))
+		;
+	if (applied_version < v)
+		log_warnx("vnoc: view %" PRIu64 " not applied within %u s; "
+			  "polling on", v, timeout);
+	pthread_mutex_unlock(&alock);
+}
+
 static void *poll_thread(void *arg)
 {
 	const struct agent_config *c = &agent->cfg;
@@ -550,8 +575,13 @@ static void *poll_thread(void *arg)
 			if (fails < UINT32_MAX)
 				fails++;
 		}
-		if (j)
+		if (j) {
+			bool state = j->type == VJ_STATE;
+
 			post(j);
+			if (state)
+				wait_applied(since, c->vnoc_timeout);
+		}
 		if (!e)
 			continue;
 		sleep_ms(vnocs_backoff_ms(fails, c->nvnoc_urls,
@@ -652,6 +682,10 @@ static void handle(struct vjob *j)
 		kernel_set_view(&j->view);
 		j->ipsec.local_id = agent->site_id;
 		charon_set_view(&j->ipsec);
+		pthread_mutex_lock(&alock);
+		applied_version = j->version;
+		pthread_cond_signal(&acond);
+		pthread_mutex_unlock(&alock);
 		break;
 	case VJ_DOWN:
 		failures++;
@@ -841,6 +875,7 @@ uint64_t vnoc_next_event(void)
 
 int vnoc_start(void)
 {
+	pthread_condattr_t ca;
 	pthread_t t1, t2;
 	unsigned int i;
 	int err;
@@ -858,6 +893,10 @@ int vnoc_start(void)
 	soap_ssl_init();
 	if (pipe2(res_pipe, O_CLOEXEC | O_NONBLOCK))
 		return -errno;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&acond, &ca);
+	pthread_condattr_destroy(&ca);
 	err = pthread_create(&t1, NULL, poll_thread, NULL);
 	if (!err)
 		err = pthread_create(&t2, NULL, ops_thread, NULL);

@@ -511,7 +511,7 @@ static int fill_view(struct soap *soap, struct vnoc_server *srv,
 		o->key = p->key ? soap_strdup(soap, p->key) : NULL;
 	}
 	for (i = 0; i < v.nroutes; i++) {
-		const struct vnoc_route *r = v.routes[i];
+		const struct vnoc_route *r = &v.routes[i];
 		struct vnoc__Route *o = &resp->route[i];
 
 		memset(o, 0, sizeof(*o));
@@ -561,6 +561,21 @@ int vnoc__GetState(struct soap *soap, ULONG64 since, unsigned int wait,
 		log_info("site %u asks for version %" PRIu64 " ahead of its "
 			 "%" PRIu64 ": sending its whole view", s->id,
 			 (uint64_t)since, s->view_version);
+	/* since is the view the site has applied (the agent asks again only
+	 * once it has): next hops that waited for it are published now. */
+	if (vnoc_applied_wakes(&srv->state, s->id, since)) {
+		err = begin_change(soap, srv);
+		if (!err)
+			err = commit_change(soap, srv, "applied", NULL);
+		if (err)
+			goto out;
+		vnoc_applied(&srv->state, s->id, since);
+		err = applied(soap, srv, 0, "applied");
+		if (err)
+			goto out;
+	} else {
+		vnoc_applied(&srv->state, s->id, since);
+	}
 	/* Only this site's condition variable is signalled, and only when its
 	 * own view changed: other sites' changes never wake this request. */
 	while (s->view_version == since && !s->removed && !srv->stopping) {

@@ -229,7 +229,66 @@ static bool route_same(const struct vnoc_route *a, const struct vnoc_route *b)
 					 a->nnexthops * sizeof(*a->nexthops)));
 }
 
-/* Marks every site whose routes differ between two sorted route lists. */
+/*
+ * Is next hop y of r ready: has y applied its own route of the same key
+ * (in the same sorted list as r)?  A next hop with no such route (not
+ * computed by the topology) does not wait.
+ */
+static bool nexthop_ready(struct vnoc_state *st, const struct vnoc_route *list,
+			  size_t n, const struct vnoc_route *r, uint32_t y)
+{
+	struct vnoc_route key = *r;
+	const struct vnoc_route *yr;
+	const struct vnoc_site *ys;
+
+	key.site = y;
+	yr = n ? bsearch(&key, list, n, sizeof(*list), route_qsort_cmp) : NULL;
+	if (!yr || !yr->published)
+		return true;
+	ys = vnoc_site_find(st, y);
+	return !ys || yr->published <= ys->applied;
+}
+
+/* Next hops of r as its site's view shows them; returns how many. */
+static unsigned published_nexthops(struct vnoc_state *st,
+				   const struct vnoc_route *list, size_t n,
+				   const struct vnoc_route *r, uint32_t *out)
+{
+	unsigned i, k = 0;
+
+	for (i = 0; i < r->nnexthops; i++)
+		if (nexthop_ready(st, list, n, r, r->nexthops[i]))
+			out[k++] = r->nexthops[i];
+	return k;
+}
+
+/* Do two versions of a route look the same in their site's view? */
+static bool route_same_published(struct vnoc_state *st,
+				 const struct vnoc_route *a,
+				 const struct vnoc_route *la, size_t na,
+				 const struct vnoc_route *b,
+				 const struct vnoc_route *lb, size_t nb)
+{
+	unsigned i, j;
+
+	if (route_key_cmp(a, b) || a->parent != b->parent ||
+	    a->deliver_local != b->deliver_local)
+		return false;
+	for (i = j = 0;; i++, j++) {
+		while (i < a->nnexthops &&
+		       !nexthop_ready(st, la, na, a, a->nexthops[i]))
+			i++;
+		while (j < b->nnexthops &&
+		       !nexthop_ready(st, lb, nb, b, b->nexthops[j]))
+			j++;
+		if (i == a->nnexthops || j == b->nnexthops)
+			return i == a->nnexthops && j == b->nnexthops;
+		if (a->nexthops[i] != b->nexthops[j])
+			return false;
+	}
+}
+
+/* Marks every site whose view differs between two sorted route lists. */
 static void diff_routes(struct vnoc_state *st,
 			const struct vnoc_route *a, size_t na,
 			const struct vnoc_route *b, size_t nb)
@@ -255,7 +314,9 @@ static void diff_routes(struct vnoc_state *st,
 			size_t k;
 
 			for (k = 0; k < ie - i && same; k++)
-				same = route_same(&a[i + k], &b[j + k]);
+				same = route_same_published(st, &a[i + k], a,
+							    na, &b[j + k], b,
+							    nb);
 		}
 		if (!same)
 			mark_changed(st, site);
@@ -575,6 +636,31 @@ bool vnoc_route_reportable(struct vnoc_state *st, uint32_t site, uint32_t vpn,
 	return true;
 }
 
+/*
+ * A route keeps the version that first published it while its parent
+ * stays; a new one (or one with a new parent, whose copies come from
+ * another address) is published with the version this change hands out.
+ */
+static void set_published(const struct vnoc_state *st,
+			  const struct vnoc_route *old, size_t nold,
+			  struct vnoc_route *new, size_t nnew)
+{
+	size_t i;
+
+	for (i = 0; i < nnew; i++) {
+		const struct vnoc_route *o = nold ?
+			bsearch(&new[i], old, nold, sizeof(*old),
+				route_qsort_cmp) : NULL;
+
+		if (st->restoring)
+			new[i].published = 0;
+		else if (o && o->parent == new[i].parent)
+			new[i].published = o->published;
+		else
+			new[i].published = st->version + 1;
+	}
+}
+
 /* Recomputes g's routes and marks the sites whose routes changed. */
 static int recompute_group(struct vnoc_state *st, struct vnoc_group *g)
 {
@@ -590,6 +676,7 @@ static int recompute_group(struct vnoc_state *st, struct vnoc_group *g)
 	}
 	if (rb.n)
 		qsort(rb.r, rb.n, sizeof(*rb.r), route_qsort_cmp);
+	set_published(st, g->routes, g->nroutes, rb.r, rb.n);
 	diff_routes(st, g->routes, g->nroutes, rb.r, rb.n);
 	retire_routes(st, g->routes, g->nroutes, rb.r, rb.n);
 	routes_free(g->routes, g->nroutes);
@@ -616,10 +703,80 @@ int vnoc_state_recompute_all(struct vnoc_state *st)
 {
 	int err;
 
+	/* after a restart: every site had its routes before */
+	st->restoring = true;
 	change_begin(st);
 	err = recompute_all(st);
 	change_end(st);
+	st->restoring = false;
 	return err;
+}
+
+static size_t route_pos(const struct vnoc_group *g, uint32_t site)
+{
+	size_t lo = 0, hi = g->nroutes;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (g->routes[mid].site < site)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Marks (or, with !mark, finds) the parents of site's routes published in
+ * (from, to]: their views gain site as a next hop. */
+static bool applied_scan(struct vnoc_state *st, uint32_t site, uint64_t from,
+			 uint64_t to, bool mark)
+{
+	size_t i, j;
+	bool any = false;
+
+	for (i = 0; i < st->ngroups; i++) {
+		const struct vnoc_group *g = st->groups[i];
+
+		for (j = route_pos(g, site); j < g->nroutes &&
+		     g->routes[j].site == site; j++) {
+			const struct vnoc_route *r = &g->routes[j];
+
+			if (!r->parent || r->published <= from ||
+			    r->published > to)
+				continue;
+			any = true;
+			if (!mark)
+				return true;
+			mark_changed(st, r->parent);
+		}
+	}
+	return any;
+}
+
+bool vnoc_applied_wakes(struct vnoc_state *st, uint32_t site,
+			uint64_t version)
+{
+	struct vnoc_site *s = vnoc_site_find(st, site);
+
+	if (!s || version <= s->applied || version > s->view_version)
+		return false;
+	return applied_scan(st, site, s->applied, version, false);
+}
+
+void vnoc_applied(struct vnoc_state *st, uint32_t site, uint64_t version)
+{
+	struct vnoc_site *s = vnoc_site_find(st, site);
+	uint64_t from;
+
+	/* a version it was never given (another history) proves nothing */
+	if (!s || version <= s->applied || version > s->view_version)
+		return;
+	from = s->applied;
+	s->applied = version;
+	change_begin(st);
+	applied_scan(st, site, from, version, true);
+	change_end(st);
 }
 
 /* Sites that have peer as a peer: their view shows its address and key. */
@@ -1180,25 +1337,11 @@ static int u32_cmp(const void *a, const void *b)
 }
 
 /* Index of the first route of site in g. */
-static size_t route_pos(const struct vnoc_group *g, uint32_t site)
-{
-	size_t lo = 0, hi = g->nroutes;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		if (g->routes[mid].site < site)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
 
 int vnoc_view_get(struct vnoc_state *st, uint32_t site, struct vnoc_view *v)
 {
 	struct vnoc_site *s = vnoc_site_find(st, site);
-	size_t i, j, k, cap = 0, npeer = 0, peercap = 0;
+	size_t i, j, k, cap = 0, npeer = 0, peercap = 0, nnh = 0, used = 0;
 	uint32_t *peers = NULL;
 
 	memset(v, 0, sizeof(*v));
@@ -1210,19 +1353,33 @@ int vnoc_view_get(struct vnoc_state *st, uint32_t site, struct vnoc_view *v)
 
 		for (j = route_pos(g, site); j < g->nroutes &&
 		     g->routes[j].site == site; j++) {
-			const struct vnoc_route *r = &g->routes[j];
-
 			if (GROW(v->routes, v->nroutes, cap))
 				goto nomem;
-			v->routes[v->nroutes++] = r;
-			if (grow((void **)&peers, &peercap,
-				 npeer + r->nnexthops + 1, sizeof(*peers)))
-				goto nomem;
-			if (r->parent)
-				peers[npeer++] = r->parent;
-			for (k = 0; k < r->nnexthops; k++)
-				peers[npeer++] = r->nexthops[k];
+			v->routes[v->nroutes++] = g->routes[j];
+			nnh += g->routes[j].nnexthops;
 		}
+	}
+	v->nexthops = calloc(nnh + 1, sizeof(*v->nexthops));
+	if (!v->nexthops)
+		goto nomem;
+	/* the next hops as published, and the peers they and the parents are */
+	for (i = 0; i < v->nroutes; i++) {
+		struct vnoc_route *r = &v->routes[i];
+		const struct vnoc_group *g = vnoc_group_find(st, r->vpn,
+							     &r->group);
+		unsigned n = published_nexthops(st, g->routes, g->nroutes, r,
+						v->nexthops + used);
+
+		r->nexthops = v->nexthops + used;
+		r->nnexthops = n;
+		used += n;
+		if (grow((void **)&peers, &peercap, npeer + n + 1,
+			 sizeof(*peers)))
+			goto nomem;
+		if (r->parent)
+			peers[npeer++] = r->parent;
+		for (k = 0; k < n; k++)
+			peers[npeer++] = r->nexthops[k];
 	}
 	if (npeer)	/* peers is NULL for a view without routes */
 		qsort(peers, npeer, sizeof(*peers), u32_cmp);
@@ -1249,6 +1406,7 @@ nomem:
 void vnoc_view_free(struct vnoc_view *v)
 {
 	free(v->routes);
+	free(v->nexthops);
 	free(v->peers);
 	memset(v, 0, sizeof(*v));
 }

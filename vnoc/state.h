@@ -34,6 +34,10 @@ struct vnoc_site {
 	bool reflector;
 	uint32_t fanout;
 	uint64_t view_version;
+	/* Highest view version the site has applied (the `since` of its
+	 * GetState): no other site sends to it on a route it had not
+	 * applied yet, it would drop the copies as from an unknown site. */
+	uint64_t applied;
 	uint64_t last_report_seq;
 	pthread_cond_t cond;	/* broadcast when view_version grows */
 	bool removed;		/* kept until vnoc_state_free: waiters */
@@ -59,6 +63,11 @@ struct vnoc_route {
 	bool deliver_local;
 	unsigned nnexthops;
 	uint32_t *nexthops;
+	/* The site's view version that first held this route from this
+	 * parent (0: computed at start-up, published before it).  Until the
+	 * site has applied it, its parent's view leaves it out as a next
+	 * hop. */
+	uint64_t published;
 };
 
 struct vnoc_group {
@@ -120,13 +129,20 @@ struct vnoc_state {
 	struct vnoc_site **graveyard;
 
 	bool loading;	/* bulk load: no recomputation until it is cleared */
+	bool restoring;	/* routes computed now were published before */
 };
 
-/* A site's view, pointing into the state (valid until the next change). */
+/*
+ * A site's view: its routes with only the next hops that have applied
+ * their own route (vnoc_site.applied), and the peers those name.  The
+ * routes are copies whose next-hop arrays the view owns; the peers point
+ * into the state (valid until the next change).
+ */
 struct vnoc_view {
 	uint64_t version;
 	size_t nroutes;
-	const struct vnoc_route **routes;
+	struct vnoc_route *routes;
+	uint32_t *nexthops;	/* backs routes[].nexthops */
 	size_t npeers;
 	const struct vnoc_site **peers;
 };
@@ -184,6 +200,16 @@ int vnoc_leave(struct vnoc_state *st, uint32_t site, uint32_t vpn,
 
 /* Recomputes every group (after loading from the database). */
 int vnoc_state_recompute_all(struct vnoc_state *st);
+
+/*
+ * Site says (GetState since) it has applied its view of this version.
+ * vnoc_applied_wakes(): would recording it change another site's view (a
+ * next hop it unblocks)?  vnoc_applied() records it; a mutator like the
+ * others when it wakes anyone, else a plain update.
+ */
+bool vnoc_applied_wakes(struct vnoc_state *st, uint32_t site,
+			uint64_t version);
+void vnoc_applied(struct vnoc_state *st, uint32_t site, uint64_t version);
 
 /* The view of one site; free with vnoc_view_free(). */
 int vnoc_view_get(struct vnoc_state *st, uint32_t site, struct vnoc_view *v);

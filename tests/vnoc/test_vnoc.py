@@ -169,6 +169,14 @@ ENV = ('<?xml version="1.0" encoding="UTF-8"?>'
        '</SOAP-ENV:Envelope>')
 
 
+def applied(svc):
+    """The site's agent has applied its view: its next GetState says so,
+    and only then do senders get the site as a next hop (a copy sent
+    earlier would be dropped there as from an unknown site)."""
+    v = svc.GetState(sinceVersion=0, waitSeconds=0).version
+    svc.GetState(sinceVersion=v, waitSeconds=0)
+
+
 def setup_world():
     """Sites 1-5, policy: vpn 1 may use 239/8 both ways; nothing else."""
     for i in range(1, 6):
@@ -195,7 +203,11 @@ def test_join_accepted_gsoap_client():
     ok = rc == 0 and out.startswith('accepted')
     rc2, out2, err2 = ctl('site2', 'join', 1, '239.1.1.1', 'receiver')
     ok = ok and rc2 == 0 and out2.startswith('accepted')
+    rc3, st0, _ = ctl('site1', 'state')
+    # site 2 is site 1's next hop once it has applied its view
+    applied(service('site2'))
     rc3, st, _ = ctl('site1', 'state')
+    ok = ok and 'nexthops 2' not in st0
     ok = ok and 'route vpn 1 group 239.1.1.1 source * origin 1 - nexthops 2' in st \
         and 'peer 2 site2 192.0.2.2 4789 key-2' in st
     result('join_accepted_gsoap_client', ok, repr((out, out2, st, err, err2)))
@@ -261,6 +273,8 @@ def test_ipv6_ssm_routes():
     c = s3.JoinGroup(vpn=1, group='ff3e::1234', role='receiver')
     bad = fault_of(s3.JoinGroup, vpn=1, group='ff3e::1234', role='receiver',
                    source=['10.0.0.1'])
+    applied(s2)
+    applied(s3)
     st = s1.GetState(sinceVersion=0, waitSeconds=0)
     routes = sorted((r.source or '*', tuple(r.nexthop)) for r in st.route
                     if r.group == 'ff3e::1234')
@@ -280,6 +294,8 @@ def test_longpoll_wakes_on_change():
     # hiccup of this shared machine does not decide the result
     s1, s4 = service('site1'), service('site4')
     lats, bad = [], []
+    applied(service('site2'))
+    applied(service('site5'))
     for i, op in enumerate(('join', 'leave', 'join')):
         v = s1.GetState(sinceVersion=0, waitSeconds=0).version
         out = {}
@@ -287,11 +303,14 @@ def test_longpoll_wakes_on_change():
         th.start()
         time.sleep(0.5)     # let the poll reach the server and wait
         if op == 'join':
+            # the sender's view changes once the receiver applied its own
             ok_op = s4.JoinGroup(vpn=1, group='239.1.1.1',
                                  role='receiver').result == 'accepted'
+            t_op = time.monotonic()
+            applied(s4)
         else:
             ok_op = s4.LeaveGroup(vpn=1, group='239.1.1.1', role='receiver').wasMember
-        t_op = time.monotonic()
+            t_op = time.monotonic()
         th.join(25)
         resp = out.get('resp')
         lats.append(out.get('t', 1e9) - t_op)

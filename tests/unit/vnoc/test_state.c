@@ -66,6 +66,12 @@ static int join(struct vnoc_state *st, uint32_t site, const char *group,
 	return vnoc_join(st, site, 1, &g, role, NULL, 0);
 }
 
+/* The site's agent applied its current view (its next GetState says so). */
+static void ack(struct vnoc_state *st, uint32_t site)
+{
+	vnoc_applied(st, site, vnoc_site_find(st, site)->view_version);
+}
+
 static const struct vnoc_route *route(struct vnoc_state *st, uint32_t site,
 				      const char *group, uint32_t origin)
 {
@@ -95,6 +101,8 @@ static void test_star_routes_and_peers(void **state)
 	assert_int_equal(r->nnexthops, 0);
 	assert_null(route(st, 4, "239.1.1.1", 1));
 
+	ack(st, 2);
+	ack(st, 3);
 	assert_int_equal(vnoc_view_get(st, 1, &v), 0);
 	assert_int_equal(v.nroutes, 1);
 	assert_int_equal(v.npeers, 2);
@@ -125,13 +133,86 @@ static void test_versions_only_for_changed_sites(void **state)
 	assert_int_equal(vnoc_site_find(st, 2)->view_version, v2);
 	assert_true(vnoc_site_find(st, 4)->view_version > v4);
 	assert_true(vnoc_site_find(st, 5)->view_version > v5);
-	assert_int_equal(st->nchanged, 2);	/* 4 gets a next hop, 5 a route */
-	/* a new receiver changes the sender's view and its own only */
+	assert_int_equal(st->nchanged, 1);	/* 5 a route (4 waits for it) */
+	ack(st, 5);
+	assert_int_equal(st->nchanged, 1);	/* 4 its next hop */
+	assert_int_equal(st->changed[0], 4);
+	/* a new receiver changes its own view, and once it has applied it,
+	 * the sender's view only */
+	ack(st, 2);
+	v1 = vnoc_site_find(st, 1)->view_version;
 	assert_int_equal(join(st, 3, "239.1.1.1", VNOC_ROLE_RECEIVER), 0);
+	assert_int_equal(st->nchanged, 1);
+	assert_int_equal(vnoc_site_find(st, 3)->view_version, st->version);
+	assert_int_equal(vnoc_site_find(st, 1)->view_version, v1);
+	ack(st, 3);
+	assert_int_equal(st->nchanged, 1);
 	assert_true(vnoc_site_find(st, 1)->view_version > v1);
 	assert_int_equal(vnoc_site_find(st, 2)->view_version, v2);
-	assert_int_equal(st->nchanged, 2);
-	assert_int_equal(vnoc_site_find(st, 3)->view_version, st->version);
+}
+
+static bool view_has_nexthop(struct vnoc_state *st, uint32_t site,
+			     uint32_t nh, bool *peer)
+{
+	struct vnoc_view v;
+	bool found = false;
+	size_t i;
+	unsigned k;
+
+	assert_int_equal(vnoc_view_get(st, site, &v), 0);
+	for (i = 0; i < v.nroutes; i++)
+		for (k = 0; k < v.routes[i].nnexthops; k++)
+			found |= v.routes[i].nexthops[k] == nh;
+	*peer = false;
+	for (i = 0; i < v.npeers; i++)
+		*peer |= v.peers[i]->id == nh;
+	vnoc_view_free(&v);
+	return found;
+}
+
+/* The sender sends to a receiver only once the receiver has applied the
+ * view that gives it the route and the sender's address: earlier copies
+ * would be dropped there as from an unknown site. */
+static void test_nexthop_waits_for_applied(void **state)
+{
+	struct vnoc_state *st = *state;
+	uint64_t v1, v2;
+	bool peer;
+
+	assert_int_equal(join(st, 1, "239.1.1.1", VNOC_ROLE_SENDER), 0);
+	v1 = vnoc_site_find(st, 1)->view_version;
+	assert_int_equal(join(st, 2, "239.1.1.1", VNOC_ROLE_RECEIVER), 0);
+	v2 = vnoc_site_find(st, 2)->view_version;
+	/* the route is computed (usage for it is accepted) ... */
+	assert_int_equal(route(st, 1, "239.1.1.1", 1)->nnexthops, 1);
+	/* ... but the sender's view does not have it yet, nor the peer */
+	assert_false(view_has_nexthop(st, 1, 2, &peer));
+	assert_false(peer);
+	assert_int_equal(vnoc_site_find(st, 1)->view_version, v1);
+	/* an older version applied proves nothing, nor one never given */
+	assert_false(vnoc_applied_wakes(st, 2, v2 - 1));
+	assert_false(vnoc_applied_wakes(st, 2, v2 + 1));
+	vnoc_applied(st, 2, v2 + 1);
+	assert_int_equal(vnoc_site_find(st, 2)->applied, 0);
+	assert_true(vnoc_applied_wakes(st, 2, v2));
+	vnoc_applied(st, 2, v2);
+	assert_int_equal(st->nchanged, 1);
+	assert_int_equal(st->changed[0], 1);
+	assert_true(vnoc_site_find(st, 1)->view_version > v1);
+	assert_true(view_has_nexthop(st, 1, 2, &peer));
+	assert_true(peer);
+	/* applied again: nothing more to publish */
+	assert_false(vnoc_applied_wakes(st, 2, v2));
+	/* a change elsewhere in the receiver's view keeps the next hop */
+	assert_int_equal(join(st, 2, "239.5.5.5", VNOC_ROLE_SENDER), 0);
+	assert_true(view_has_nexthop(st, 1, 2, &peer));
+	/* a second receiver waits on its own */
+	assert_int_equal(join(st, 3, "239.1.1.1", VNOC_ROLE_RECEIVER), 0);
+	assert_false(view_has_nexthop(st, 1, 3, &peer));
+	assert_true(view_has_nexthop(st, 1, 2, &peer));
+	/* after a restart every computed route counts as published */
+	assert_int_equal(vnoc_state_recompute_all(st), 0);
+	assert_true(view_has_nexthop(st, 1, 3, &peer));
 }
 
 static void test_join_idempotent_and_denied(void **state)
@@ -377,7 +458,9 @@ static void test_10k_sites_one_group(void **state)
 	assert_int_equal(vnoc_leave(&st, 3, 1, &g, VNOC_ROLE_RECEIVER), 1);
 	assert_true(st.nchanged <= 2);
 	assert_int_equal(vnoc_join(&st, 3, 1, &g, VNOC_ROLE_RECEIVER, NULL, 0), 0);
-	assert_int_equal(st.nchanged, 2);
+	assert_int_equal(st.nchanged, 1);	/* its parent once it applied */
+	vnoc_applied(&st, 3, vnoc_site_find(&st, 3)->view_version);
+	assert_int_equal(st.nchanged, 1);
 	/* a new relay moves a few sites, not thousands */
 	assert_int_equal(vnoc_join(&st, N, 1, &g, VNOC_ROLE_RECEIVER, NULL, 0), 0);
 	print_message("a new receiving relay changed %zu views\n", st.nchanged);
@@ -391,6 +474,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_star_routes_and_peers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_versions_only_for_changed_sites, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nexthop_waits_for_applied, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_join_idempotent_and_denied, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_leave_and_policy_removal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ssm_routes, setup, teardown),
