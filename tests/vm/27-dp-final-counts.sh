@@ -13,7 +13,7 @@
 #     \        |         /
 #      +---- wan (router) -+     IPv4 WAN, no IPsec here
 set -u
-. "$IVGMP_TOP/tests/vm/lib.sh" 2>/dev/null || true
+. "$IVGMP_TOP/tests/vm/lib.sh"
 TOPO_SITES="A B C"
 . "$IVGMP_TOP/tests/vm/topo.sh"
 trap topo_cleanup EXIT
@@ -35,16 +35,16 @@ FLOOD=$!	# python itself: ip netns exec execs it
 TOPO_PIDS="${TOPO_PIDS:-} $FLOOD"
 moving() { [ "$(topo_nh A $G 1 2 tx_packets)" -gt 200 ] 2>/dev/null; }
 for _ in $(seq 100); do moving && break; sleep 0.1; done
-topo_check "$T: the flood reaches A's next hops" moving
+check "$T: the flood reaches A's next hops" moving
 
 rep=$(ip netns exec eA /usr/bin/python3 "$NLPY" echo-replace 1 $G 1 3)
-topo_check "$T: replace with NLM_F_ECHO answered" test -n "$rep"
-topo_eq "$T: the reply lists only the removed next hop" \
+check "$T: replace with NLM_F_ECHO answered" test -n "$rep"
+check_eq "$T: the reply lists only the removed next hop" \
 	"$(awk '{print $1, $2}' <<<"$rep" | tr '\n' ' ')" "nh 2 "
 p2=$(awk '$1 == "nh" && $2 == 2 {print $3}' <<<"$rep")
 sleep 1
 del=$(ip netns exec eA /usr/bin/python3 "$NLPY" echo-del 1 $G 1)
-topo_check "$T: delete with NLM_F_ECHO answered" test -n "$del"
+check "$T: delete with NLM_F_ECHO answered" test -n "$del"
 r=$(awk '$1 == "route" {print $2}' <<<"$del")
 p3=$(awk '$1 == "nh" && $2 == 3 {print $3}' <<<"$del")
 sleep 0.5
@@ -53,13 +53,13 @@ wait "$FLOOD" 2>/dev/null
 sleep 0.5
 
 gone() { ! ivt A -j route show vpn 1 group $G origin 1 2>/dev/null | grep -q origin; }
-topo_check "$T: A's route is gone" gone
+check "$T: A's route is gone" gone
 s2=$(topo_site A 2 tx_packets)
 s3=$(topo_site A 3 tx_packets)
 echo "# $T: replaced: B $p2; deleted: route $r, C $p3; A's sites: B $s2, C $s3"
-topo_eq "$T: replaced next hop B: final count = A's copies to B" "$p2" "$s2"
-topo_eq "$T: deleted route: next hop C's final count = A's copies to C" \
+check_eq "$T: replaced next hop B: final count = A's copies to B" "$p2" "$s2"
+check_eq "$T: deleted route: next hop C's final count = A's copies to C" \
 	"$p3" "$s3"
-topo_eq "$T: deleted route: its final count = all its copies" \
+check_eq "$T: deleted route: its final count = all its copies" \
 	"$r" "$((s2 + s3))"
 exit 0
