@@ -10,7 +10,7 @@ DEPS     := tools/testing/install-deps.sh
 # tools/testing/kbuild.sh adds C=1 (sparse)
 IVGMP_KFLAGS ?= W=1
 
-.PHONY: all modules userspace install install-modules install-userspace clean deps check unit kunit vmcheck demo bench \
+.PHONY: all modules userspace install install-modules install-userspace clean deps check unit kunit vmcheck demo bench bench-docs \
         $(USERDIRS)
 
 all: modules userspace
@@ -60,9 +60,14 @@ demo: deps
 	$(MAKE) all
 	bash tools/testing/demo.sh
 
+# Results go to a directory outside the tree (tools/testing/bench.sh says
+# which); bench-docs copies the last ones into Documentation/ when asked.
 bench: deps
 	$(MAKE) all
 	bash tools/testing/bench.sh
+
+bench-docs:
+	bash tools/testing/bench-docs.sh
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(TOP) clean || true

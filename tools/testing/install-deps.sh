@@ -19,6 +19,7 @@ PKGS=(
 	strongswan-charon strongswan-swanctl libstrongswan-standard-plugins
 	debhelper dh-dkms dpkg-dev devscripts fakeroot lintian man-db systemd
 	chromium fonts-dejavu-core python3-pil curl haproxy
+	gnuplot-nox
 )
 
 log() { printf 'install-deps: %s\n' "$*" >&2; }

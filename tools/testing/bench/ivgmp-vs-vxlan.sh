@@ -1,10 +1,18 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # bench: vm
+# bench: estimate
+# vm-timeout: 3600
 # Replication throughput: ivgmp vs Linux head-end replication (VXLAN with N
 # all-zeros FDB entries, bridged to the LAN) vs kernel multicast routing over
-# N GRE tunnels (one MFC entry, python MRT_ADD_MFC), for N = 1, 4, 16 remote
-# sites and 64- and 1400-byte frames, all in one boot.
+# N GRE tunnels (one MFC entry, python MRT_ADD_MFC), for N = 1, 4, 16, 64,
+# 256 remote sites and 64- and 1400-byte frames, all in one boot. Goal rows
+# P1 (ivgmp / VXLAN at N = 16) and P3 (ivgmp at N = 64, 256 / N = 16).
+#
+# Every run's row is printed as it is measured (and appended to
+# $IVGMP_OUT/results); the tables at the end are also in
+# $IVGMP_OUT/table.txt, the best runs in $IVGMP_OUT/best.dat for plotting.
+# --estimate prints the planned running time in seconds and exits.
 #
 #   ns bs: pktgen --- veth pg0 | lan0 --- ns be (edge under test) --- wan0
 #                                                      (dummy: counts, drops)
@@ -16,13 +24,33 @@
 # The bridge of the VXLAN variant has multicast snooping off (a hub).
 # No IPsec in any variant.
 set -u
+# settings from the host (tools/testing/bench.sh): BENCH_*=VALUE arguments
+for a in "$@"; do
+	case $a in BENCH_[A-Z_]*=*) export "${a?}" ;; esac
+done
 IVT=$IVGMP_TOP/tools/ivgmptool/ivgmptool
 MRT=$IVGMP_TOP/tools/testing/bench/mrt.py
 T=${BENCH_SECONDS:-3}
 REPS=${BENCH_REPS:-3}
 SIZES=${BENCH_SIZES:-64 1400}
-SITES=${BENCH_SITES:-1 4 16}
-OUT=${IVGMP_OUT:-/tmp}/bench
+SITES=${BENCH_SITES:-1 4 16 64 256}
+VARIANTS="ivgmp vxlan gre"
+
+# per run: 1 s warm-up, T s measured, ~2 s set-up and teardown, and about
+# 0.1 s per site to configure (GRE: a device each) under TCG
+estimate() {
+	local n total=0 nsizes
+	nsizes=$(wc -w <<<"$SIZES")
+	for n in $SITES; do
+		total=$((total + 3 * (T + 3) + n * 3 / 10))
+	done
+	echo $((total * nsizes * REPS))
+}
+if [ "${1:-}" = --estimate ]; then	# on the host
+	estimate
+	exit 0
+fi
+OUT=${IVGMP_OUT:-/tmp}
 mkdir -p "$OUT"
 G=239.1.1.1
 
@@ -148,10 +176,15 @@ measure() {
 # and keep each one's best run (interference only ever slows a run down).
 results=$OUT/results
 : >"$results"
+total=$(($(wc -w <<<"$SIZES") * $(wc -w <<<"$SITES") * 3 * REPS))
+planned=$(estimate)
+done_runs=0
+echo "bench: $total runs of ${T}s, planned ${planned}s; one row per run:"
+printf '%-4s %-6s %-4s %-6s %10s %12s\n' run size N variant "in pps" "egress pps"
 for rep in $(seq "$REPS"); do
 	for size in $SIZES; do
 		for n in $SITES; do
-			for v in ivgmp vxlan gre; do
+			for v in $VARIANTS; do
 				base
 				if ! "setup_$v" "$n"; then
 					echo "FAIL: bench: setup $v N=$n"
@@ -162,43 +195,76 @@ for rep in $(seq "$REPS"); do
 				res=$(measure "$size")
 				read -r inpps outpps <<<"$res"
 				teardown
-				echo "bench: run $rep: $size B, N=$n, $v: in $inpps pps, egress $outpps pps" >&2
+				printf '%-4s %-6s %-4s %-6s %10d %12d\n' "$rep" "$size" \
+					"$n" "$v" "$inpps" "$outpps"
 				echo "$size $n $v $inpps $outpps" >>"$results"
+				done_runs=$((done_runs + 1))
+				if [ $((done_runs % 10)) = 0 ]; then
+					echo "# progress: $done_runs/$total runs, ${SECONDS}s" \
+						"elapsed, about $((SECONDS * (total - done_runs) / done_runs))s left"
+				fi
 			done
 		done
 	done
 done
 
-echo "best of $REPS runs of ${T}s each:"
-printf '%-6s %-3s %-6s %10s %12s %12s\n' size N variant "in pps" "egress pps" \
-	"per-site pps"
-for size in $SIZES; do
-	for n in $SITES; do
-		for v in ivgmp vxlan gre; do
-			awk -v s="$size" -v n="$n" -v v="$v" '
-				$1 == s && $2 == n && $3 == v && $5 >= best {
-					best = $5; inp = $4
-				}
-				END {
-					printf "%-6s %-3s %-6s %10d %12d %12d\n",
-					       s, n, v, inp, best, best / n
-				}' "$results"
+# best SIZE N VARIANT: the best egress pps of that point (0: none)
+best() {
+	awk -v s="$1" -v n="$2" -v v="$3" '
+		$1 == s && $2 == n && $3 == v && $5 > b { b = $5 }
+		END { print b + 0 }' "$results"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "-" }'; }
+# goal ID WHAT MEASURED TARGET: one goal row, met when measured >= target
+goal() {
+	local met
+	met=$(awk -v m="$3" -v t="$4" 'BEGIN {
+		print m == "-" ? "no data" : m + 0 >= t ? "met" : "NOT met" }')
+	printf '%-3s %-44s %8s  >= %-5s %s\n' "$1" "$2" "$3" "$4" "$met"
+}
+
+{
+	echo "best of $REPS runs of ${T}s each:"
+	printf '%-6s %-4s %-6s %10s %12s %12s\n' size N variant "in pps" \
+		"egress pps" "per-site pps"
+	: >"$OUT/best.dat"
+	for size in $SIZES; do
+		for n in $SITES; do
+			for v in $VARIANTS; do
+				awk -v s="$size" -v n="$n" -v v="$v" '
+					$1 == s && $2 == n && $3 == v && $5 >= best {
+						best = $5; inp = $4
+					}
+					END {
+						printf "%-6s %-4s %-6s %10d %12d %12d\n",
+						       s, n, v, inp, best, best / n
+					}' "$results"
+				echo "$size $n $v $(best "$size" "$n" "$v")" >>"$OUT/best.dat"
+			done
 		done
 	done
-done
-echo
-echo "ratios of egress pps (ivgmp / other; >= 1.0 means ivgmp is as fast):"
-printf '%-6s %-3s %12s %12s\n' size N "vs vxlan" "vs gre"
-for size in $SIZES; do
-	for n in $SITES; do
-		awk -v s="$size" -v n="$n" '
-			$1 == s && $2 == n && $5 > e[$3] { e[$3] = $5 }
-			END {
-				r1 = e["vxlan"] ? sprintf("%.2f", e["ivgmp"] / e["vxlan"]) : "-"
-				r2 = e["gre"] ? sprintf("%.2f", e["ivgmp"] / e["gre"]) : "-"
-				printf "%-6s %-3s %12s %12s\n", s, n, r1, r2
-			}' "$results"
+	echo
+	echo "ratios of egress pps (ivgmp / other; >= 1.0 means ivgmp is as fast):"
+	printf '%-6s %-4s %12s %12s\n' size N "vs vxlan" "vs gre"
+	for size in $SIZES; do
+		for n in $SITES; do
+			printf '%-6s %-4s %12s %12s\n' "$size" "$n" \
+				"$(ratio "$(best "$size" "$n" ivgmp)" "$(best "$size" "$n" vxlan)")" \
+				"$(ratio "$(best "$size" "$n" ivgmp)" "$(best "$size" "$n" gre)")"
+		done
 	done
-done
+	echo
+	echo "goals (ratios measured in this boot):"
+	for size in $SIZES; do
+		goal P1 "ivgmp / VXLAN egress, N = 16, $size B" \
+			"$(ratio "$(best "$size" 16 ivgmp)" "$(best "$size" 16 vxlan)")" 1.5
+	done
+	for size in $SIZES; do
+		for n in 64 256; do
+			goal P3 "ivgmp egress N = $n / N = 16, $size B" \
+				"$(ratio "$(best "$size" "$n" ivgmp)" "$(best "$size" 16 ivgmp)")" 0.9
+		done
+	done
+} | tee "$OUT/table.txt"
 rmmod ivgmp
-echo "PASS: bench: ivgmp-vs-vxlan ran"
+echo "PASS: bench: ivgmp-vs-vxlan ran ($done_runs of $total runs, ${SECONDS}s)"

@@ -3,8 +3,9 @@
 # vnoc-soap.sh - ivgmp-vnoc benchmark on 127.0.0.1: JoinGroup/s over kept-alive
 # mutual TLS with N sites, and the time to push one change to N parked long
 # polls. Runs with the default sync=full and with sync=normal. Prints the
-# numbers and records them in Documentation/vnoc.md (between the BENCH
-# markers).
+# numbers; with IVGMP_OUT set, also writes the table to $IVGMP_OUT/vnoc.md
+# (`make bench-docs` puts it into Documentation/vnoc.md between the BENCH
+# markers; nothing here writes into the repository).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../../.." && pwd)
 # The VNOC, and the load generator vnoc-bench.c beside this script.
@@ -88,11 +89,8 @@ edges, listed, not drawn): $(val full page_bytes) bytes in $(val full page_secon
 T
 )
 echo "$table"
-doc=$top/Documentation/vnoc.md
-if [ -f "$doc" ] && grep -q '<!-- BENCH START -->' "$doc"; then
-	awk -v t="$table" '
-		/<!-- BENCH START -->/ { print; print t; skip = 1; next }
-		/<!-- BENCH END -->/ { skip = 0 }
-		!skip { print }' "$doc" > "$doc.tmp" && mv "$doc.tmp" "$doc"
-	echo "recorded in $doc"
+if [ -n "${IVGMP_OUT:-}" ]; then
+	mkdir -p "$IVGMP_OUT"
+	echo "$table" >"$IVGMP_OUT/vnoc.md"
+	echo "written to $IVGMP_OUT/vnoc.md"
 fi

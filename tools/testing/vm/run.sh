@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # VM rig: runs one scenario script inside Debian's stock kernel under QEMU.
 #
-#   tools/testing/vm/run.sh [--timeout SECONDS] [--keep] SCENARIO [ARGS...]
+#   tools/testing/vm/run.sh [--timeout SECONDS] [--keep] [--out DIR] SCENARIO [ARGS...]
 #   e.g. tools/testing/vm/run.sh tests/vm/00-smoke.sh
 #
 # The timeout (whole VM run, boot included) defaults to the scenario's
@@ -13,7 +13,8 @@
 # in the guest. The scenario sees:
 #   IVGMP_TOP  the repo (same path as on the host, read-only)
 #   IVGMP_KO   the built module, $IVGMP_TOP/kmod/ivgmp.ko
-#   IVGMP_OUT  a writable directory, copied back to the host (see --keep)
+#   IVGMP_OUT  a writable directory, copied back to the host (see --keep;
+#              --out DIR copies its contents to DIR in every case)
 #   IVGMP_KVER the guest kernel's version
 #   /tmp, /run, /var/tmp, /dev/shm  fresh tmpfs; everything else read-only.
 #
@@ -32,9 +33,10 @@ CACHE=${IVGMP_CACHE:-/var/cache/ivgmp}
 KDIR=$CACHE/kernel/current
 timeout=
 keep=0
+outdir=
 
 usage() {
-	echo "usage: $0 [--timeout SECONDS] [--keep] SCENARIO [ARGS...]" >&2
+	echo "usage: $0 [--timeout SECONDS] [--keep] [--out DIR] SCENARIO [ARGS...]" >&2
 	exit 2
 }
 while [ $# -gt 0 ]; do
@@ -42,6 +44,8 @@ while [ $# -gt 0 ]; do
 	--timeout) [ $# -ge 2 ] || usage; timeout=$2; shift 2 ;;
 	--timeout=*) timeout=${1#*=}; shift ;;
 	--keep) keep=1; shift ;;
+	--out) [ $# -ge 2 ] || usage; outdir=$2; shift 2 ;;
+	--out=*) outdir=${1#*=}; shift ;;
 	-h|--help) usage ;;
 	--) shift; break ;;
 	-*) usage ;;
@@ -196,6 +200,9 @@ elif [ "$qrc" != 124 ] && [ "$qrc" != 137 ]; then
 	[ -s "$run/qemu.log" ] && cat "$run/qemu.log" >&2
 fi
 
+if [ -n "$outdir" ]; then
+	mkdir -p "$outdir" && cp -r "$run/share/out/." "$outdir/"
+fi
 if [ "$fails" -gt 0 ] || [ "$keep" = 1 ]; then
 	echo "vm: run directory kept: $run" >&2
 else
