@@ -205,15 +205,28 @@ if [ "$BENCH" = bench ]; then
 	sender_seen() { status A | grep -A2 "group $G" | grep -q 'sender: want [ys]'; }
 	wait_for 60 sender_seen || { fail "$T: bench: sender not seen"; exit 1; }
 	: >"$W/lat"
+	lost=0
+	echo "join  latency-ms  received  lost-after-first  unknown-site-drops"
 	for i in $(seq "$BENCH_N"); do
+		u0=$(drops_of B unknown-site)
 		rx_start B $G j$i
+		ms=-
 		if wait_for 30 test -e "$W/j$i.first"; then
-			awk 'NR==FNR{a=$1;next}{printf "%.0f\n", ($1-a)*1000}' \
-				"$W/j$i.ready" "$W/j$i.first" >>"$W/lat"
+			ms=$(awk 'NR==FNR{a=$1;next}{printf "%.0f\n", ($1-a)*1000}' \
+				"$W/j$i.ready" "$W/j$i.first")
+			echo "$ms" >>"$W/lat"
 		else
 			echo "# bench: join $i got no packet in 30 s"
 		fi
-		rx_stop j$i >/dev/null
+		sleep 1		# a second of the stream after the first packet
+		read -r total uniq _ first last <<<"$(rx_stop j$i)"
+		gap=$((${last:-0} - ${first:-0} + 1 - ${uniq:-0}))
+		[ "${uniq:-0}" -gt 0 ] 2>/dev/null || gap=0
+		lost=$((lost + gap))
+		# each row as it is measured: a run cut short keeps what it had
+		printf '%-5s %10s  %8s  %16s  %18s\n' "$i" "$ms" "${total:-0}" \
+			"$gap" $(($(drops_of B unknown-site) - u0))
+		[ $((i % 10)) != 0 ] || echo "# progress: $i/$BENCH_N joins, ${SECONDS}s"
 		# a fresh join each time: wait until B's branch is gone
 		wait_for 30 sh -c "! ip netns exec eB '$IVT' -j route show vpn 1 group $G origin 1 2>/dev/null | grep -q origin"
 	done
@@ -221,7 +234,12 @@ if [ "$BENCH" = bench ]; then
 	p50=$(sort -n "$W/lat" | awk -v n="$n" 'NR==int((n+1)*0.50+0.5){print}')
 	p99=$(sort -n "$W/lat" | awk -v n="$n" 'NR==(int(n*0.99+0.999)>n?n:int(n*0.99+0.999)){print}')
 	echo "BENCH: join latency (IGMP report at B to first packet at B," \
-		"$MODE): p50 ${p50:-?} ms, p99 ${p99:-?} ms over $n joins"
+		"$MODE): p50 ${p50:-?} ms, p99 ${p99:-?} ms over $n joins;" \
+		"$lost packet(s) lost after a first one"
+	met="NOT met"
+	[ -n "${p99:-}" ] && [ "$p99" -lt 100 ] && [ "$lost" = 0 ] && met=met
+	echo "P7  join latency p99 ${p99:-?} ms (target < 100 ms), lost after" \
+		"the first packet: $lost (target 0): $met"
 	cp "$W/lat" "$IVGMP_OUT/join-latency-ms.txt"
 	check "$T: bench: every join delivered" test "$n" = "$BENCH_N"
 	exit 0
