@@ -36,7 +36,7 @@ set logscale x 2
 set key top left
 set grid
 set yrange [0:*]
-plot for [v in "ivgmp vxlan gre"] \
+plot for [v in "ivgmp vxlan gre paper"] \
 	"< awk -v s=$size -v v=".v." '\$1 == s && \$3 == v { print \$2, \$4 }' $dat | sort -n" \
 	using 1:2 with linespoints title v
 GP

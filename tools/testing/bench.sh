@@ -40,6 +40,7 @@ echo "bench: results in $OUT"
 } >"$OUT/run.txt"
 
 rc=0 n=0
+make -s -C "$TOP/tools/testing/bench" || exit 1
 for b in "$TOP"/tools/testing/bench/*.sh; do
 	[ -f "$b" ] || continue
 	name=$(basename "$b" .sh)

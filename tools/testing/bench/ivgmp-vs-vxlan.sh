@@ -33,16 +33,27 @@ MRT=$IVGMP_TOP/tools/testing/bench/mrt.py
 T=${BENCH_SECONDS:-3}
 REPS=${BENCH_REPS:-3}
 SIZES=${BENCH_SIZES:-64 1400}
-SITES=${BENCH_SITES:-1 4 16 64 256}
-VARIANTS="ivgmp vxlan gre"
+SITES=${BENCH_SITES:-1 4 8 16 64 256}
+VARIANTS="ivgmp vxlan gre paper"
+# the paper's userspace design (paperd.c) only where goal P4 compares it
+PAPER_SITES=${BENCH_PAPER_SITES:-8}
+PAPERD=$IVGMP_TOP/tools/testing/bench/paperd
+
+# variant_at VARIANT N: is VARIANT measured at N?
+variant_at() {
+	[ "$1" != paper ] || [[ " $PAPER_SITES " == *" $2 "* ]]
+}
 
 # per run: 1 s warm-up, T s measured, ~2 s set-up and teardown, and about
 # 0.1 s per site to configure (GRE: a device each) under TCG
 estimate() {
-	local n total=0 nsizes
+	local n v total=0 nsizes
 	nsizes=$(wc -w <<<"$SIZES")
 	for n in $SITES; do
-		total=$((total + 3 * (T + 3) + n * 3 / 10))
+		for v in $VARIANTS; do
+			variant_at "$v" "$n" &&
+				total=$((total + T + 3 + n / 10))
+		done
 	done
 	echo $((total * nsizes * REPS))
 }
@@ -78,6 +89,11 @@ base() {
 teardown() {
 	[ -n "${MRT_PID:-}" ] && kill "$MRT_PID" 2>/dev/null && wait "$MRT_PID"
 	MRT_PID=
+	if [ -n "${PAPER_PID:-}" ]; then
+		kill "$PAPER_PID" 2>/dev/null && wait "$PAPER_PID"
+		echo "# paperd: $(tail -n1 "$OUT/paperd.out")"
+	fi
+	PAPER_PID=
 	ip netns del bs 2>/dev/null
 	ip netns del be 2>/dev/null
 	sleep 0.5
@@ -131,6 +147,23 @@ setup_gre() {
 	return 1
 }
 
+# The paper's design: AF_PACKET + BPF capture, one sendto() per site.
+setup_paper() {
+	local n=$1 k addrs=()
+	for k in $(seq "$n"); do
+		addrs+=("172.31.0.$k")
+	done
+	ip netns exec be "$PAPERD" lan0 $G 7654 "${addrs[@]}" \
+		>"$OUT/paperd.out" 2>&1 &
+	PAPER_PID=$!
+	for k in $(seq 50); do
+		grep -q ready "$OUT/paperd.out" && return 0
+		sleep 0.1
+	done
+	cat "$OUT/paperd.out" >&2
+	return 1
+}
+
 pg() { ip netns exec bs sh -c "echo '$1' >/proc/net/pktgen/$2"; }
 
 pktgen_setup() {
@@ -176,7 +209,13 @@ measure() {
 # and keep each one's best run (interference only ever slows a run down).
 results=$OUT/results
 : >"$results"
-total=$(($(wc -w <<<"$SIZES") * $(wc -w <<<"$SITES") * 3 * REPS))
+total=0
+for n in $SITES; do
+	for v in $VARIANTS; do
+		variant_at "$v" "$n" && total=$((total + 1))
+	done
+done
+total=$((total * $(wc -w <<<"$SIZES") * REPS))
 planned=$(estimate)
 done_runs=0
 echo "bench: $total runs of ${T}s, planned ${planned}s; one row per run:"
@@ -185,6 +224,7 @@ for rep in $(seq "$REPS"); do
 	for size in $SIZES; do
 		for n in $SITES; do
 			for v in $VARIANTS; do
+				variant_at "$v" "$n" || continue
 				base
 				if ! "setup_$v" "$n"; then
 					echo "FAIL: bench: setup $v N=$n"
@@ -231,6 +271,7 @@ goal() {
 	for size in $SIZES; do
 		for n in $SITES; do
 			for v in $VARIANTS; do
+				variant_at "$v" "$n" || continue
 				awk -v s="$size" -v n="$n" -v v="$v" '
 					$1 == s && $2 == n && $3 == v && $5 >= best {
 						best = $5; inp = $4
@@ -258,6 +299,10 @@ goal() {
 	for size in $SIZES; do
 		goal P1 "ivgmp / VXLAN egress, N = 16, $size B" \
 			"$(ratio "$(best "$size" 16 ivgmp)" "$(best "$size" 16 vxlan)")" 1.5
+	done
+	for size in $SIZES; do
+		goal P4 "ivgmp / paper's daemon egress, N = 8, $size B" \
+			"$(ratio "$(best "$size" 8 ivgmp)" "$(best "$size" 8 paper)")" 10
 	done
 	for size in $SIZES; do
 		for n in 64 256; do
