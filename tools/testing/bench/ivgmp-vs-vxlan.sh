@@ -34,14 +34,22 @@ T=${BENCH_SECONDS:-3}
 REPS=${BENCH_REPS:-3}
 SIZES=${BENCH_SIZES:-64 1400}
 SITES=${BENCH_SITES:-1 4 8 16 64 256}
-VARIANTS="ivgmp vxlan gre paper"
+VARIANTS="ivgmp vxlan gre paper ivgmp-scale"
 # the paper's userspace design (paperd.c) only where goal P4 compares it
 PAPER_SITES=${BENCH_PAPER_SITES:-8}
 PAPERD=$IVGMP_TOP/tools/testing/bench/paperd
+# goal P6: ivgmp with SCALE_ROUTES other routes and SCALE_SITES sites loaded
+SCALE_AT=${BENCH_SCALE_AT:-16}
+SCALE_ROUTES=${BENCH_SCALE_ROUTES:-100000}
+SCALE_SITES=${BENCH_SCALE_SITES:-1000}
 
 # variant_at VARIANT N: is VARIANT measured at N?
 variant_at() {
-	[ "$1" != paper ] || [[ " $PAPER_SITES " == *" $2 "* ]]
+	case $1 in
+	paper) [[ " $PAPER_SITES " == *" $2 "* ]] ;;
+	ivgmp-scale) [[ " $SCALE_AT " == *" $2 "* ]] ;;
+	*) true ;;
+	esac
 }
 
 # per run: 1 s warm-up, T s measured, ~2 s set-up and teardown, and about
@@ -53,6 +61,9 @@ estimate() {
 		for v in $VARIANTS; do
 			variant_at "$v" "$n" &&
 				total=$((total + T + 3 + n / 10))
+			# loading the big table: about 1 ms a route under TCG
+			[ "$v" != ivgmp-scale ] || ! variant_at "$v" "$n" ||
+				total=$((total + SCALE_ROUTES / 1000 + SCALE_SITES / 100))
 		done
 	done
 	echo $((total * nsizes * REPS))
@@ -109,6 +120,30 @@ setup_ivgmp() {
 		via=${via:+$via,}$((k + 1))
 	done
 	ip netns exec be "$IVT" route add vpn 1 group $G origin 1 via "$via"
+}
+
+# The same route among SCALE_ROUTES others (each to one of SCALE_SITES
+# sites), loaded with one ivgmptool batch.
+setup_ivgmp-scale() {
+	local n=$1 k b=$OUT/scale.batch
+	{
+		echo "config set site-id 1 lan lan0:1 require-ipsec off"
+		for k in $(seq "$n"); do
+			echo "site add $((k + 1)) addr 172.31.0.$k"
+		done
+		for k in $(seq $((n + 1)) "$SCALE_SITES"); do
+			echo "site add $((k + 1)) addr 172.31.$((k / 250 + 1)).$((k % 250 + 1))"
+		done
+		echo "route add vpn 1 group $G origin 1 via $(seq -s, 2 $((n + 1)))"
+		awk -v r="$SCALE_ROUTES" -v s="$SCALE_SITES" 'BEGIN {
+			for (i = 0; i < r; i++)
+				printf "route add vpn 1 group 239.%d.%d.%d origin 1 via %d\n",
+				       100 + int(i / 65536), int(i / 256) % 256,
+				       i % 256, 2 + i % s
+		}'
+	} >"$b"
+	ip netns exec be "$IVT" -b "$b" || return 1
+	rm -f "$b"
 }
 
 setup_vxlan() {
@@ -303,6 +338,10 @@ goal() {
 	for size in $SIZES; do
 		goal P4 "ivgmp / paper's daemon egress, N = 8, $size B" \
 			"$(ratio "$(best "$size" 8 ivgmp)" "$(best "$size" 8 paper)")" 10
+	done
+	for size in $SIZES; do
+		goal P6 "ivgmp with $SCALE_ROUTES routes / 1 route, N = $SCALE_AT, $size B" \
+			"$(ratio "$(best "$size" "$SCALE_AT" ivgmp-scale)" "$(best "$size" "$SCALE_AT" ivgmp)")" 0.95
 	done
 	for size in $SIZES; do
 		for n in 64 256; do
