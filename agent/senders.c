@@ -68,6 +68,27 @@ static void alive(struct senders *s, struct groups *gs,
 			   until, 0, NULL);
 }
 
+/*
+ * While a quiet route is in the kernel its sender can give no sign (no
+ * counters, no NEW_SOURCE): that time is not silence. Its kernel
+ * contributions last at least a silence from when the route went in, so
+ * a route that gains its next hop late (the VNOC waits for the receiver
+ * to apply its view first) finds its sender still there.
+ */
+static void unheard_until(struct groups *gs, const struct ivgmp_route_info *r,
+			  uint64_t until)
+{
+	struct interest *in;
+	struct in6_addr g;
+	struct contrib *c;
+
+	mapped(&g, &r->group);
+	in = groups_find(gs, r->vpn, &g);
+	for (c = in ? in->c[ROLE_SENDER] : NULL; c; c = c->next)
+		if (c->kind == CONTRIB_KERNEL && c->expires < until)
+			c->expires = until;
+}
+
 static struct quiet_route *quiet_find(const struct senders *s,
 				      const struct ivgmp_route_info *r)
 {
@@ -133,6 +154,8 @@ int senders_scan(struct senders *s, struct groups *gs, const struct table *view,
 			alive(s, gs, r, now, false);
 		}
 		q->seen = true;
+		if (!q->withheld)
+			unheard_until(gs, r, q->since + s->silence_ms);
 		if (q->withheld || now - q->since < s->silence_ms / 2)
 			continue;
 		if (!out) {

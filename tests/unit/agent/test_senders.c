@@ -206,6 +206,39 @@ static void t_gains_nexthop(void **st)
 	assert_int_equal(S.nq, 0);
 }
 
+/*
+ * The route goes in without a next hop late in the sender's silence (the
+ * VNOC names the receiver only once it has applied its own view), and gains
+ * it before it is withheld: the sender must still be there, its counters
+ * speak from then on.
+ */
+static void t_nexthop_comes_late(void **st)
+{
+	uint64_t t, t1 = SILENCE - 2 * STEP;
+
+	event("10.0.0.5", 0);		/* during an outage: no route */
+	view.nroutes = 0;
+	for (t = STEP; t < t1; t += STEP) {
+		scan(t, 0, 0);
+		tick(t);
+	}
+	view.nroutes = 1;		/* the route, no next hop yet */
+	for (t = t1; t < t1 + SILENCE / 2 - STEP; t += STEP) {
+		assert_int_equal(scan(t, 0, 0), 0);
+		tick(t);
+		assert_true(sender_wanted("239.1.1.1"));
+	}
+	vr[0].nexthops = &nh;		/* the receiver applied its view */
+	vr[0].n_nexthops = 1;
+	scan(t, 0, 0);
+	tick(t);
+	assert_true(sender_wanted("239.1.1.1"));
+	scan(t + STEP, 100, 0);		/* copies counted */
+	tick(t + STEP);
+	tick(t + STEP + SILENCE - STEP);
+	assert_true(sender_wanted("239.1.1.1"));
+}
+
 /* An (S,G) route comes back only for its own source. */
 static void t_ssm_route(void **st)
 {
@@ -260,6 +293,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(t_quiet_sender_stops, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_nexthop_comes_late, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_quiet_sender_still_sends, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_restart, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_counted_route, setup, teardown),
