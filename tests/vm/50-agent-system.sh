@@ -328,20 +328,29 @@ kill "$(eval echo \$TXPID_s2)" 2>/dev/null
 tx_wait s2 >/dev/null
 sleep 1.5	# the last copies are counted; the sender is not silent yet
 kern=$(topo_route A $G2 1 '.[0].stats.tx_packets')
-c_rx=$(topo_route C $G2 1 '.[0].stats.rx_packets')
+c_rx=$(topo_route C $G2 1 '.[0].stats.rx_packets' 2>/dev/null)
 c_d1=$(drops_total C)
+c_want=x
+[[ $kern =~ ^[0-9]+$ ]] && c_want=$((kern - (c_d1 - c_d0)))
 check_usage "$T: usage: $G2 sent, VNOC = A's kernel counter" 1 $G2 0 "$kern"
 check_usage "$T: usage: $G2 sent to C, VNOC = A's kernel counter" 1 $G2 3 "$kern"
-check_usage "$T: usage: $G2 received, VNOC = C's kernel counter" 3 $G2 0 "$c_rx"
+# On a slow host C's branch may be gone already (A's sender lapses
+# `silence` after it stopped); C's agent then reported the final count the
+# kernel echoed with the delete: the same number either way.
+check_usage "$T: usage: $G2 received, VNOC(C) = A's copies - C's drops" 3 $G2 0 \
+	"$c_want"
+if [ "${c_rx:-null}" != null ]; then
+	check_eq "$T: usage: $G2: C's kernel counted A's copies - C's drops" \
+		"$c_rx" "$c_want"
+fi
 res=$(rx_stop c2)
 # the sender stopped before C's host left: all C took in reached the host
-check_eq "$T: usage: $G2: C's host got exactly what C's kernel counted" \
-	"${res%% *}" "$c_rx"
+check_eq "$T: usage: $G2: C's host got all that C received" "${res%% *}" \
+	"$c_want"
 # A sent to C only once C knew site A and had the route: nothing dropped
-echo "# usage: $G2: A sent $kern, C received $c_rx, dropped $((c_d1 - c_d0))"
+echo "# usage: $G2: A sent $kern, C received ${c_rx:-(branch gone)}, dropped $((c_d1 - c_d0))"
 check_eq "$T: join after the outage: C dropped no copy (unknown-site, no-route)" \
 	$((c_d1 - c_d0)) 0
-check_eq "$T: usage: $G2: A's copies = C's received" "$kern" "$c_rx"
 
 # --- B's host leaves: A stops sending to B within LMQT (+ VNOC round trip)
 b_d0=$(drops_total B)	# B receives nothing else from here to the usage check
