@@ -32,9 +32,9 @@ between() {
 
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT
-if [ -s "$R/vnoc/vnoc.md" ]; then
+if [ -s "$R/vnoc-soap/vnoc.md" ]; then
 	between "$TOP/Documentation/vnoc.md" '<!-- BENCH START -->' \
-		'<!-- BENCH END -->' "$R/vnoc/vnoc.md"
+		'<!-- BENCH END -->' "$R/vnoc-soap/vnoc.md"
 fi
 {
 	echo "Results of \`make bench\` ($(basename "$R")):"

@@ -37,7 +37,7 @@ SITES=${BENCH_SITES:-1 4 8 16 64 256}
 VARIANTS="ivgmp vxlan gre paper ivgmp-scale"
 # the paper's userspace design (paperd.c) only where goal P4 compares it
 PAPER_SITES=${BENCH_PAPER_SITES:-8}
-PAPERD=$IVGMP_TOP/tools/testing/bench/paperd
+PAPERD=$IVGMP_TOP/build/tools/testing/bench/paperd
 # goal P6: ivgmp with SCALE_ROUTES other routes and SCALE_SITES sites loaded
 SCALE_AT=${BENCH_SCALE_AT:-16}
 SCALE_ROUTES=${BENCH_SCALE_ROUTES:-100000}
