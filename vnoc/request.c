@@ -365,10 +365,10 @@ static void make_fault(struct soap *soap)
 
 	if (c->over || (soap->recv_maxlength &&
 			soap->count > soap->recv_maxlength)) {
-		log_warnx("request from %s (%s) over max-message %lu bytes",
+		log_warnx("request from %s (%s) over max_message %lu bytes",
 			  soap->host, c->cn, c->srv->cfg->max_message);
 		vnoc_fault(soap, vnoc__FaultCode__limit_exceeded,
-			   "message larger than max-message");
+			   "message larger than max_message");
 		return;
 	}
 	if (c->reject[0]) {

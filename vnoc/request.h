@@ -14,7 +14,7 @@
 
 /*
  * Installs the input checks on soap (a master: soap_copy() copies them):
- * max-message, reads bounded by Content-Length, strict body bytes
+ * max_message, reads bounded by Content-Length, strict body bytes
  * (strict.h), one operation per Body.  soap->user must be a struct
  * vnoc_conn whenever a request is read.
  */

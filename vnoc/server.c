@@ -5,7 +5,7 @@
  *
  * Long polls block their connection's thread in a condition wait that
  * releases the state lock, so they never hold up other requests; the
- * connection count is bounded by max-connections.
+ * connection count is bounded by max_connections.
  */
 #include <arpa/inet.h>
 #include <errno.h>

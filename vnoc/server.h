@@ -111,7 +111,7 @@ struct vnoc_conn {
 	bool chunked;		/* its body is chunked: */
 	int chunk_state;	/* where in the framing (request.c) */
 	uint64_t chunk_left;	/* bytes of the chunk, or its size so far */
-	bool over;		/* it went over max-message */
+	bool over;		/* it went over max_message */
 	bool in_body;		/* past its HTTP header */
 	bool body_done;		/* read to its Content-Length */
 	bool sending;		/* the reply has started */

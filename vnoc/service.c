@@ -280,7 +280,7 @@ static int applied(struct soap *soap, struct vnoc_server *srv, int err,
 	return SOAP_OK;
 }
 
-/* ---- denials over deny-audit-limit --------------------------------------- */
+/* ---- denials over deny_audit_limit --------------------------------------- */
 
 static void iso_time(int64_t t, char *buf, size_t len)
 {
@@ -302,7 +302,7 @@ static int audit_suppressed(struct vnoc_server *srv,
 	iso_time(d->from, from, sizeof(from));
 	iso_time(d->to, to, sizeof(to));
 	snprintf(detail, sizeof(detail), "site %u: %" PRIu64 " more denials "
-		 "suppressed from %s to %s (deny-audit-limit %u per %u s)",
+		 "suppressed from %s to %s (deny_audit_limit %u per %u s)",
 		 d->site, d->suppressed, from, to, srv->cfg->deny_audit_limit,
 		 srv->cfg->deny_audit_period);
 	log_info("audit: %s", detail);
@@ -404,7 +404,7 @@ int vnoc__JoinGroup(struct soap *soap, unsigned int vpn, char *group,
 		if (audit)
 			log_info("join denied: %s: %s", detail, why);
 		else
-			log_debug("join denied (over deny-audit-limit, "
+			log_debug("join denied (over deny_audit_limit, "
 				  "counted): %s: %s", detail, why);
 		goto out;
 	}

@@ -166,7 +166,7 @@ static int write_pidfile(const char *path)
 	return err;
 }
 
-/* Each connection is a socket: make room for max-connections of them. */
+/* Each connection is a socket: make room for max_connections of them. */
 static void raise_nofile(unsigned conns)
 {
 	struct rlimit rl;
@@ -178,7 +178,7 @@ static void raise_nofile(unsigned conns)
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
 	if (rl.rlim_cur < (rlim_t)conns + 64)
-		log_warnx("open files limit %llu is below max-connections %u "
+		log_warnx("open files limit %llu is below max_connections %u "
 			  "+ 64: connections may fail",
 			  (unsigned long long)rl.rlim_cur, conns);
 }
