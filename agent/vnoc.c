@@ -941,10 +941,19 @@ void vnoc_status(FILE *f)
 
 void vnoc_status_json(struct json *j)
 {
+	const struct agent_config *c = &agent->cfg;
+	unsigned int i;
+
 	json_obj_open(j, "vnoc");
 	json_bool(j, "configured", enabled);
 	if (enabled) {
-		json_str(j, "url", agent->cfg.vnoc_url);
+		/* the VNOC in use, then the whole list in its order */
+		json_str(j, "url", c->vnoc_urls[in_use]);
+		json_arr_open(j, "urls");
+		for (i = 0; i < c->nvnoc_urls; i++)
+			json_str(j, NULL, c->vnoc_urls[i]);
+		json_arr_close(j);
+		json_uint(j, "failovers", failovers);
 		json_bool(j, "up", up);
 		json_uint(j, "view_version", view_version);
 		json_uint(j, "views", views);

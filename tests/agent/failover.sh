@@ -201,6 +201,13 @@ if status_has "^vnoc: $U2 up" && status_has "in use: 4 of 4, 3 failover(s)"; the
 else
 	fail list-status-shows-second "$(status | grep -A1 ^vnoc:)"
 fi
+js() { "$top/agent/ivgmp-agent" -s "$W/ctl" status -j | jq -r "$1"; }
+if [ "$(js '.vnoc.url')" = "$U2" ] && [ "$(js '.vnoc.failovers')" = 3 ] &&
+	[ "$(js '.vnoc.urls | join(" ")')" = "$U5 $U4 $U1 $U2" ]; then
+	pass list-status-json
+else
+	fail list-status-json "$(js .vnoc)"
+fi
 if grep -q "vnoc: $U1 failed (.*); failing over to $U2" "$W/agent.log" &&
 	grep -q "vnoc: now using $U2 (was $U1)" "$W/agent.log"; then
 	pass list-failover-logged
