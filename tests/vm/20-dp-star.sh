@@ -29,7 +29,7 @@ done
 
 for s in B C D; do recv_start $s $G; done
 send A $G $N
-sleep 1
+topo_settle
 check_eq "star: B receives each packet once" "$(recv_stop B)" "$N $N"
 check_eq "star: C receives each packet once" "$(recv_stop C)" "$N $N"
 check_eq "star: D (not in the route) receives nothing" "$(recv_stop D)" "0 0"
@@ -56,7 +56,7 @@ check_eq "star: site 2 at A tx_packets" \
 K=8
 for s in B C D; do recv_start $s $G; done
 send A $G $((K * 10)) --segments $K --size 200 --first 1000
-sleep 1
+topo_settle
 check_eq "star: GSO: B receives each datagram once" "$(recv_stop B)" \
 	"$((K * 10)) $((K * 10))"
 check_eq "star: GSO: C receives each datagram once" "$(recv_stop C)" \
@@ -76,7 +76,7 @@ check "star: a socket asks for timestamps" topo_timestamps_on hD
 topo_fq eB lan0
 recv_start B $G B-fq
 send A $G $N --first 3000
-sleep 1
+topo_settle
 check_eq "star: fq on the LAN, timestamps on: B receives each packet" \
 	"$(recv_stop B-fq)" "$N $N"
 check_eq "star: fq on the LAN: no horizon drops" \
@@ -92,7 +92,7 @@ TOPO_PIDS="$TOPO_PIDS $mon"
 sleep 0.5
 for s in B C; do recv_start $s $G; done
 send A $G $N
-sleep 1
+topo_settle
 check_eq "star: B receives nothing after route delete" "$(recv_stop B)" "0 0"
 check_eq "star: C receives nothing after route delete" "$(recv_stop C)" "0 0"
 kill $mon 2>/dev/null

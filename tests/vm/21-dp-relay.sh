@@ -32,7 +32,7 @@ ivt C route add vpn 1 group $G origin 1 deliver-local via 4
 
 for s in B C D; do recv_start $s $G; done
 send A $G $N
-sleep 1
+topo_settle
 check_eq "relay: B receives each packet once" "$(recv_stop B)" "$N $N"
 check_eq "relay: C receives each packet once" "$(recv_stop C)" "$N $N"
 check_eq "relay: R does not deliver on its LAN" "$(recv_stop D)" "0 0"
@@ -59,7 +59,7 @@ check_eq "relay: no loop drops at A" "$(topo_drops A loop)" 0
 BIG=10
 for s in B C; do recv_start $s $G; done
 send A $G $BIG --size 1460 --first 1000
-sleep 1
+topo_settle
 check_eq "relay: big datagrams reach B once each" "$(recv_stop B)" "$BIG $BIG"
 check_eq "relay: big datagrams reach C once each" "$(recv_stop C)" "$BIG $BIG"
 check_eq "relay: R relayed the big ones" "$(topo_stat D relayed)" \
@@ -72,7 +72,7 @@ check "relay: a socket asks for timestamps" topo_timestamps_on hD
 topo_fq eD wan0
 for s in B C; do recv_start $s $G; done
 send A $G $N --first 4000
-sleep 1
+topo_settle
 check_eq "relay: fq on R's WAN: B receives each packet" "$(recv_stop B)" "$N $N"
 check_eq "relay: fq on R's WAN: C receives each packet" "$(recv_stop C)" "$N $N"
 check_eq "relay: fq on R's WAN: no horizon drops" \
@@ -84,7 +84,7 @@ kill "$TOPO_TS_PID" 2>/dev/null
 ivt D route replace vpn 1 group $G origin 1 deliver-local via 2,3
 for s in B C D; do recv_start $s $G; done
 send A $G $N --first 2000
-sleep 1
+topo_settle
 check_eq "relay: delivering R: B receives each packet once" "$(recv_stop B)" \
 	"$N $N"
 check_eq "relay: delivering R: C receives each packet once" "$(recv_stop C)" \
@@ -102,7 +102,7 @@ check_eq "relay: delivering R: R's site A delivered N" \
 ivt A config set hop-limit 1
 for s in B C; do recv_start $s $G; done
 send A $G $N
-sleep 1
+topo_settle
 check_eq "relay: hop limit 1, B gets nothing" "$(recv_stop B)" "0 0"
 check_eq "relay: hop limit 1, C gets nothing" "$(recv_stop C)" "0 0"
 check_eq "relay: hop limit 1, R counts hop drops" "$(topo_drops D hops)" $N

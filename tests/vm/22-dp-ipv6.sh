@@ -30,7 +30,7 @@ done
 
 for s in B C D; do recv_start $s $G6; done
 send A $G6 $N
-sleep 1
+topo_settle
 check_eq "ipv6: B receives each packet once" "$(recv_stop B)" "$N $N"
 check_eq "ipv6: C receives each packet once" "$(recv_stop C)" "$N $N"
 check_eq "ipv6: D (not in the route) receives nothing" "$(recv_stop D)" "0 0"
@@ -42,14 +42,14 @@ check_eq "ipv6: B delivered" "$(topo_stat B delivered)" $N
 # A GSO sender (UDP_SEGMENT over IPv6): each datagram once at B.
 recv_start B $G6 B-gso
 send A $G6 40 --segments 8 --size 300 --first 1000
-sleep 1
+topo_settle
 check_eq "ipv6: GSO datagrams arrive once each" "$(recv_stop B-gso)" "40 40"
 check_eq "ipv6: GSO: no xmit drops at A" "$(topo_drops A xmit)" 0
 
 # IPv4 inner over the IPv6 WAN.
 for s in B C; do recv_start $s $G4 "$s-4"; done
 send A $G4 $N
-sleep 1
+topo_settle
 check_eq "ipv6: IPv4 group over IPv6 WAN at B" "$(recv_stop B-4)" "$N $N"
 check_eq "ipv6: IPv4 group over IPv6 WAN at C" "$(recv_stop C-4)" "$N $N"
 
@@ -58,7 +58,7 @@ ivt A site replace 2 addr "$(topo_wan4 B)"
 ivt B site replace 1 addr "$(topo_wan4 A)"
 recv_start B $G6 B-6o4
 send A $G6 $N
-sleep 1
+topo_settle
 check_eq "ipv6: IPv6 group over IPv4 WAN" "$(recv_stop B-6o4)" "$N $N"
 check_eq "ipv6: no unknown-site drops at B" "$(topo_drops B unknown-site)" 0
 exit 0

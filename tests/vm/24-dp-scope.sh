@@ -26,12 +26,12 @@ ivt B route add vpn 1 group $G origin 2 via 1
 # TTL 1 stays on the LAN; TTL 2 crosses (and arrives with TTL 1).
 recv_start B $G B-ttl1
 send A $G $N --ttl 1
-sleep 1
+topo_settle
 check_eq "scope: TTL 1 not forwarded" "$(recv_stop B-ttl1)" "0 0"
 check_eq "scope: TTL 1 no copies" "$(topo_stat A tx_packets)" 0
 recv_start B $G B-ttl2
 send A $G $N --ttl 2
-sleep 1
+topo_settle
 check_eq "scope: TTL 2 forwarded" "$(recv_stop B-ttl2)" "$N $N"
 
 # Groups without a route raise NEW_SOURCE, link-local ones do not, nor do
@@ -46,7 +46,7 @@ send A 239.4.4.6 5 --ttl 1
 send A ff05::100 5 --ttl 1
 send A 239.4.4.5 5
 send A ff05::100 5
-sleep 1
+topo_settle
 kill $mon
 events=$(tr -d ' \n' <"$TOPO_OUT/monitor")
 has() { case $events in *"\"group\":\"$1\""*) return 0 ;; esac; return 1; }
@@ -69,7 +69,7 @@ for n in $(seq 100); do
 	sleep 0.1
 done
 send A $G $N
-sleep 1
+topo_settle
 kill -TERM $echo_pid
 wait $echo_pid
 rx_after=$(ip netns exec eB cat /sys/class/net/lan0/statistics/rx_packets)

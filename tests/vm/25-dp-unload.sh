@@ -46,9 +46,9 @@ check "unload: traffic flows ($sent copies)" [ "${sent:-0}" -gt 100 ]
 
 ip netns del eB
 pass "unload: edge namespace deleted while traffic flows"
-sleep 1
-check "unload: still forwarding to C" \
-	[ "$(topo_stat C delivered)" -gt 0 ]
+delivered_at() { [ "$(topo_stat "$1" delivered)" -gt 0 ]; }
+sent_from() { [ "$(topo_stat "$1" tx_packets)" -gt 0 ]; }
+check "unload: still forwarding to C" wait_for 10 delivered_at C
 check "unload: rmmod while traffic flows" rmmod ivgmp
 check "unload: module gone" eval '! lsmod | grep -q "^ivgmp "'
 check "unload: insmod again" insmod "$IVGMP_KO"
@@ -57,9 +57,7 @@ check "unload: insmod again" insmod "$IVGMP_KO"
 ivt A config set site-id 1 require-ipsec off lan lan0:1 >/dev/null
 ivt A site add 3 addr "$(topo_wan4 C)" >/dev/null
 ivt A route add vpn 1 group $G origin 1 via 3 >/dev/null
-sleep 1
-check "unload: forwarding again after reload" \
-	[ "$(topo_stat A tx_packets)" -gt 0 ]
+check "unload: forwarding again after reload" wait_for 10 sent_from A
 kill $flood 2>/dev/null
 wait $flood 2>/dev/null
 recv_stop C >/dev/null

@@ -257,6 +257,28 @@ recv_stop() {
 	cat "$TOPO_OUT/$name" 2>/dev/null || echo "none none"
 }
 
+# topo_settle [SECONDS]: wait until the sites' ivgmp counters (sent,
+# received, delivered, relayed, drops) have not moved for half a second (at
+# most SECONDS, default 15). After a send, instead of a fixed sleep that is
+# too long on an idle guest and too short on a loaded one. The kernel's
+# counters, not the interfaces': those also see IPv6 and IGMP chatter.
+topo_settle() {
+	local end=$((SECONDS + ${1:-15})) last= now t0 s
+	t0=$(date +%s.%N)
+	while [ "$SECONDS" -lt "$end" ]; do
+		now=$(for s in $TOPO_SITES; do ivt "$s" stats 2>&1; done)
+		if [ "$now" != "$last" ]; then
+			last=$now
+			t0=$(date +%s.%N)
+		elif awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { exit !(b - a >= 0.5) }'; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	echo "topo_settle: counters still moving after ${1:-15} s" >&2
+	return 1
+}
+
 # send SITE GROUP COUNT [mcast.py send options]: from site X's LAN host.
 send() {
 	local s=$1 group=$2 count=$3
