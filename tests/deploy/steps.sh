@@ -198,7 +198,7 @@ guide)
 	write "guide 2.3: /etc/ivgmp/vnoc.conf" "$GUIDE" \
 		'Write `/etc/ivgmp/vnoc.conf`' /etc/ivgmp/vnoc.conf
 	run "guide 2.4: check as ivgmp-vnoc, start the unit" "$GUIDE" 'Check it (as the VNOC'
-	if wait_for 15 bash -c ': </dev/tcp/192.0.2.10/8443'; then
+	if wait_for 30 bash -c ': </dev/tcp/192.0.2.10/8443'; then
 		pass "the VNOC listens on 192.0.2.10:8443"
 	else
 		fail "the VNOC listens on 192.0.2.10:8443" "$(tail -3 /tmp/ivgmp-vnoc.log)"
@@ -226,12 +226,12 @@ guide)
 	write "guide 4.3: /etc/ivgmp/agent.conf" "$GUIDE" \
 		'Write `/etc/ivgmp/agent.conf`' /etc/ivgmp/agent.conf
 	run "guide 4.4: check, start the unit" "$GUIDE" 'Check it and start it'
-	if wait_for 20 status_has '^ivgmp-agent: site 1,'; then
+	if wait_for 40 status_has '^ivgmp-agent: site 1,'; then
 		pass "the agent learns its site (paris = 1) from the VNOC"
 	else
 		fail "the agent learns its site (paris = 1) from the VNOC" "$(agent_status | head -3)"
 	fi
-	if wait_for 10 status_has '^vnoc: https://192.0.2.10:8443/ up'; then
+	if wait_for 20 status_has '^vnoc: https://192.0.2.10:8443/ up'; then
 		pass "the agent's VNOC connection is up"
 	else
 		fail "the agent's VNOC connection is up" "$(agent_status | grep vnoc)"
