@@ -17,6 +17,7 @@
 #include <net/netlink.h>
 #include "netlink.h"
 #include "socket.h"
+#include "wire.h"
 
 /*
  * Counters are reply-only. Their nest has a policy all the same, so that
@@ -140,7 +141,7 @@ static const struct nla_policy ivgmp_policy_flush[IVGMP_A_MAX + 1] = {
 
 static bool ivgmp_unicast4(__be32 a)
 {
-	return !ipv4_is_multicast(a) && !ipv4_is_zeronet(a) &&
+	return !ipv4_is_multicast(a) && !ivgmp_ipv4_is_thisnet(a) &&
 	       !ipv4_is_lbcast(a);
 }
 

@@ -596,6 +596,12 @@ static void site_mcast(struct sk_buff *skb)
 	nla_put_in_addr(skb, IVGMP_SITE_A_ADDR4, htonl(0xe0010101));
 }
 
+static void site_thisnet(struct sk_buff *skb)
+{
+	nla_put_u32(skb, IVGMP_SITE_A_ID, 2);
+	nla_put_in_addr(skb, IVGMP_SITE_A_ADDR4, htonl(0x00010203));
+}
+
 static void site_any6(struct sk_buff *skb)
 {
 	nla_put_u32(skb, IVGMP_SITE_A_ID, 2);
@@ -635,6 +641,7 @@ static const struct ivgmp_nl_case ivgmp_site_cases[] = {
 	{ "site without address", site_none, false },
 	{ "multicast WAN address", site_mcast, false },
 	{ "unspecified WAN address", site_any6, false },
+	{ "WAN address in 0.0.0.0/8", site_thisnet, false },
 	{ "site port 0", site_port0, false },
 	{ "site counters in request", site_stats, false },
 	{ "site address 5 bytes", site_addr_long, false },
@@ -794,6 +801,12 @@ static void route_source_zero(struct sk_buff *skb)
 	nla_put_in_addr(skb, IVGMP_ROUTE_A_SOURCE4, 0);
 }
 
+static void route_source_thisnet(struct sk_buff *skb)
+{
+	route_key4(skb);
+	nla_put_in_addr(skb, IVGMP_ROUTE_A_SOURCE4, htonl(0x00ffffff));
+}
+
 static void route_unknown_flag(struct sk_buff *skb)
 {
 	route_key4(skb);
@@ -874,6 +887,7 @@ static const struct ivgmp_nl_case ivgmp_route_cases[] = {
 	{ "IPv6 source, IPv4 group", route_source_family, false },
 	{ "multicast source", route_source_mcast, false },
 	{ "source 0.0.0.0", route_source_zero, false },
+	{ "source 0.255.255.255", route_source_thisnet, false },
 	{ "unknown route flag", route_unknown_flag, false },
 	{ "route counters in request", route_stats, false },
 	{ "next hop without site", route_nh_no_site, false },

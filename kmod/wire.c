@@ -80,7 +80,7 @@ static enum ivgmp_drop ivgmp_inner_check4(const struct iphdr *iph,
 	    ipv4_is_local_multicast(iph->daddr))
 		return IVGMP_DROP_BAD_INNER;
 	if (ipv4_is_multicast(iph->saddr) || ipv4_is_lbcast(iph->saddr) ||
-	    ipv4_is_zeronet(iph->saddr))
+	    ivgmp_ipv4_is_thisnet(iph->saddr))
 		return IVGMP_DROP_BAD_INNER;
 
 	memset(in, 0, sizeof(*in));

@@ -9,6 +9,7 @@
 
 #include <linux/types.h>
 #include <linux/in6.h>
+#include <asm/byteorder.h>
 #include <uapi/linux/ivgmp.h>
 #include "config.h"
 
@@ -29,6 +30,16 @@ struct ivgmp_inner {
 	u8 family;		/* AF_INET or AF_INET6 */
 	u8 ttl;			/* TTL or hop limit */
 };
+
+/*
+ * 0.0.0.0/8, "this host on this network" (RFC 1122 3.2.1.3): never a source
+ * or a destination on the wire. ipv4_is_zeronet() matched the /8 until 5.x
+ * but matches only 0.0.0.0 since, so it cannot be used for this.
+ */
+static inline bool ivgmp_ipv4_is_thisnet(__be32 addr)
+{
+	return (addr & htonl(0xff000000)) == 0;
+}
 
 #define IVGMP_WIRE_VER_SHIFT	4
 #define IVGMP_WIRE_FLAGS_MASK	0x0f

@@ -310,7 +310,9 @@ static void inner4_bad_dest(struct kunit *test)
 
 static void inner4_bad_source(struct kunit *test)
 {
-	static const u32 bad[] = { 0, 0xffffffff, 0xef010101 };
+	/* 0.0.0.0/8 whole: ipv4_is_zeronet() in 6.1 matches 0.0.0.0 only. */
+	static const u32 bad[] = { 0, 0x00000001, 0x00010203, 0x00ffffff,
+				   0xffffffff, 0xef010101 };
 	struct pkt4 p;
 	unsigned int i;
 
@@ -320,6 +322,23 @@ static void inner4_bad_source(struct kunit *test)
 		pkt4_csum(&p);
 		KUNIT_EXPECT_EQ_MSG(test, check4(&p, 0), IVGMP_DROP_BAD_INNER,
 				    "saddr %08x", bad[i]);
+	}
+}
+
+/* The edges of 0.0.0.0/8 and 255.255.255.255 are sources like any other. */
+static void inner4_source_edges(struct kunit *test)
+{
+	static const u32 ok[] = { 0x01000000, 0x0a000000, 0xdfffffff,
+				  0xf0000001, 0xfffffffe };
+	struct pkt4 p;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ok); i++) {
+		pkt4_init(&p);
+		p.ip.saddr = htonl(ok[i]);
+		pkt4_csum(&p);
+		KUNIT_EXPECT_EQ_MSG(test, check4(&p, 0), IVGMP_DROP_UNSPEC,
+				    "saddr %08x", ok[i]);
 	}
 }
 
@@ -492,6 +511,7 @@ static struct kunit_case ivgmp_wire_cases[] = {
 	KUNIT_CASE(inner4_bad_csum),
 	KUNIT_CASE(inner4_bad_dest),
 	KUNIT_CASE(inner4_bad_source),
+	KUNIT_CASE(inner4_source_edges),
 	KUNIT_CASE(inner_bad_version),
 	KUNIT_CASE(inner6_valid),
 	KUNIT_CASE(inner6_truncated),
