@@ -10,10 +10,10 @@ DEPS     := tools/testing/install-deps.sh
 # tools/testing/kbuild.sh adds C=1 (sparse)
 IVGMP_KFLAGS ?= W=1
 
-.PHONY: all modules userspace install install-modules install-userspace clean deps check unit kunit vmcheck demo bench bench-docs \
-        $(USERDIRS)
+.PHONY: all modules userspace testprogs install install-modules install-userspace clean deps \
+        check unit kunit vmcheck demo bench bench-docs fuzz $(USERDIRS)
 
-all: modules userspace
+all: modules userspace testprogs
 
 modules:
 	$(MAKE) -C $(KDIR) M=$(TOP) $(IVGMP_KFLAGS) modules
@@ -24,6 +24,10 @@ $(USERDIRS):
 	@if [ -f $@/Makefile ]; then $(MAKE) -C $@ all; fi
 
 tools agent vnoc: lib
+
+# Test programs that run in the VM, where nothing can be built.
+testprogs:
+	$(MAKE) -C tools/testing/nlfuzz all
 
 install: install-modules install-userspace
 
@@ -69,6 +73,20 @@ bench: deps
 bench-docs:
 	bash tools/testing/bench-docs.sh
 
+# Every libFuzzer harness (tests/fuzz/targets) for FUZZ_TIME seconds each,
+# then the netlink fuzzer on the debug kernel for NLFUZZ_SECONDS.
+FUZZ_TIME ?= 300
+NLFUZZ_MESSAGES ?= 20000
+NLFUZZ_SECONDS ?= 300
+fuzz: deps
+	$(MAKE) all
+	bash tools/testing/fuzz/run.sh --time $(FUZZ_TIME)
+	IVGMP_KERNEL=debug bash tools/testing/vm/run.sh \
+		--timeout $$(( $(NLFUZZ_SECONDS) + $(NLFUZZ_MESSAGES) / 10 + 900 )) \
+		tests/vm/60-nlfuzz.sh $(NLFUZZ_MESSAGES) $(NLFUZZ_SECONDS)
+
 clean:
 	$(MAKE) -C $(KDIR) M=$(TOP) clean || true
+	$(MAKE) -C tools/testing/nlfuzz clean
+	$(MAKE) -C tests/fuzz clean
 	for d in $(USERDIRS); do [ ! -f $$d/Makefile ] || $(MAKE) -C $$d clean; done
