@@ -2,15 +2,22 @@
 # SPDX-License-Identifier: GPL-2.0
 # The whole test suite, as `make check` and CI run it:
 #
-#   tools/testing/check.sh [kbuild|unit|kunit|vm|host|all]...   (default: all)
+#   tools/testing/check.sh [kbuild|unit|kunit|fuzz|vm|debugk|host|all]...
+#                                                         (default: all)
 #
 # Builds everything (make all), then runs the chosen layers in this order:
 #   kbuild tools/testing/kbuild.sh: kmod/ built with W=1 and sparse (C=1)
 #          without a warning, checkpatch --strict clean
 #   unit   `make -C D check-unit` for each of lib tools agent vnoc with a Makefile
 #   kunit  tools/testing/kunit/run.sh (kmod/*_test.c under UML)
+#   fuzz   every libFuzzer harness (tests/fuzz/targets) for
+#          $IVGMP_FUZZ_CHECK_TIME seconds (10) through tools/testing/fuzz/run.sh
 #   vm     every tests/vm/[0-9]*.sh through tools/testing/vm/run.sh, one by one
 #          (IVGMP_VM_TESTS='1*' runs only tests/vm/1*.sh)
+#   debugk the debug kernel (tools/testing/debugk/build.sh; cached, about
+#          half an hour when the cache is empty), then the scenarios named in
+#          $IVGMP_DEBUGK_TESTS on it (IVGMP_KERNEL=debug: KASAN, kmemleak,
+#          lockdep, refcount trackers, panic_on_warn); only when named
 #   host   every tests/<component>/run.sh (host integration tests, loopback
 #          only; tests/vm, tests/kunit and tests/unit are not host tests)
 # Each step's output streams to stdout and to a log in $CACHE/logs/. Results
@@ -29,11 +36,13 @@ layers=("$@")
 [ ${#layers[@]} -gt 0 ] || layers=(all)
 for l in "${layers[@]}"; do
 	case $l in
-	kbuild|unit|kunit|vm|host|all) ;;
-	*) echo "usage: $0 [kbuild|unit|kunit|vm|host|all]..." >&2; exit 2 ;;
+	kbuild|unit|kunit|fuzz|vm|debugk|host|all) ;;
+	*) echo "usage: $0 [kbuild|unit|kunit|fuzz|vm|debugk|host|all]..." >&2; exit 2 ;;
 	esac
 done
-[[ " ${layers[*]} " == *" all "* ]] && layers=(kbuild unit kunit vm host)
+[[ " ${layers[*]} " == *" all "* ]] && layers=(kbuild unit kunit fuzz vm host)
+# The debug kernel's share of the CI budget (Documentation/testing.md).
+DEBUGK_TESTS=${IVGMP_DEBUGK_TESTS:-11-netlink-tables 20-dp-star 21-dp-relay 23-dp-ipsec 25-dp-unload 50-agent-system 60-nlfuzz}
 
 logdir=$CACHE/logs
 if ! mkdir -p "$logdir" 2>/dev/null || ! [ -w "$logdir" ]; then
@@ -98,6 +107,15 @@ for layer in "${layers[@]}"; do
 	kunit)
 		plan+=("kunit	kunit	-")
 		;;
+	fuzz)
+		plan+=("fuzz	fuzz	-")
+		;;
+	debugk)
+		plan+=("debugk	debugk/build	-")
+		for t in $DEBUGK_TESTS; do
+			plan+=("debugk	debugk/$t	tests/vm/$t.sh")
+		done
+		;;
 	vm)
 		# IVGMP_VM_TESTS='2*' narrows the layer to matching scenarios.
 		# shellcheck disable=SC2231 # the pattern is meant to glob
@@ -137,7 +155,21 @@ for p in "${plan[@]}"; do
 	kbuild)	step "$name" bash tools/testing/kbuild.sh ;;
 	unit)	step "$name" make -s -C "$TOP/$what" check-unit ;;
 	kunit)	step "$name" bash tools/testing/kunit/run.sh ;;
+	fuzz)	step "$name" bash tools/testing/fuzz/run.sh \
+			--time "${IVGMP_FUZZ_CHECK_TIME:-10}" ;;
 	vm)	step "$name" bash tools/testing/vm/run.sh "$what" ;;
+	debugk)
+		# A cold build takes longer than a step may; scenarios run
+		# about three times slower on the debug kernel.
+		if [ "$what" = - ]; then
+			STEP_TIMEOUT=${IVGMP_DEBUGK_BUILD_TIMEOUT:-5400} \
+				step "$name" bash tools/testing/debugk/build.sh
+		else
+			STEP_TIMEOUT=$((STEP_TIMEOUT * 3)) \
+				step "$name" env IVGMP_KERNEL=debug \
+				bash tools/testing/vm/run.sh "$what"
+		fi
+		;;
 	host)	step "$name" bash "$what" ;;
 	esac
 done

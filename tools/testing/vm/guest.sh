@@ -21,15 +21,29 @@ ip link set lo up
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/tmp TMPDIR=/tmp LANG=C.UTF-8 TERM=dumb
 export IVGMP_TOP="$TOP" IVGMP_KVER="$KVER" IVGMP_OUT="$rig/out"
-export IVGMP_KO="$TOP/kmod/ivgmp.ko"
+export IVGMP_KO="${KO:-$TOP/kmod/ivgmp.ko}"
 mkdir -p "$IVGMP_OUT"
 cd /tmp || true
+
+# Debug kernel: forget what boot allocated, so that the scan after the
+# scenario reports only what the scenario leaked.
+leak=/sys/kernel/debug/kmemleak
+[ -w "$leak" ] && echo clear >"$leak"
 
 echo "ivgmp-vm: guest ready $(cut -d" " -f1 /proc/uptime)s after boot"
 echo "=== ivgmp-vm: begin $NAME ==="
 bash "$SCENARIO" "${ARGS[@]}" </dev/null 2>&1
 rc=$?
 echo "=== ivgmp-vm: end $NAME rc=$rc ==="
+if [ -w "$leak" ]; then
+	# An object is reported only once it is 5 s old and was unreferenced
+	# in two scans; RCU-freed objects need a grace period first.
+	sleep 6
+	echo scan >"$leak"
+	sleep 6
+	echo scan >"$leak"
+	cat "$leak" >"$rig/kmemleak.txt"
+fi
 dmesg >"$rig/dmesg.txt"
 echo "$rc" >"$rig/rc"
 sync

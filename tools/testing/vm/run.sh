@@ -8,6 +8,12 @@
 # The timeout (whole VM run, boot included) defaults to the scenario's
 # `# vm-timeout: SECONDS` line, else 600.
 #
+# IVGMP_KERNEL=debug boots the debug kernel instead (KASAN, kmemleak, lockdep,
+# refcount trackers; tools/testing/debugk/build.sh, which this calls to build
+# ivgmp.ko against it) with panic_on_warn=1, clears kmemleak before the
+# scenario and scans it after: a leak is `FAIL: <name>: kmemleak: ...`.
+# Timeouts are multiplied by IVGMP_VM_TIMEOUT_SCALE (default 3 there, 1 else).
+#
 # Boots /var/cache/ivgmp/kernel/current (unpacked by install-deps.sh) with TCG,
 # the host's / shared read-only over 9p, and runs SCENARIO with bash as root
 # in the guest. The scenario sees:
@@ -31,6 +37,7 @@ set -euo pipefail
 TOP=$(cd "$(dirname "$0")/../../.." && pwd)
 CACHE=${IVGMP_CACHE:-/var/cache/ivgmp}
 KDIR=$CACHE/kernel/current
+kernel=${IVGMP_KERNEL:-stock}
 timeout=
 keep=0
 outdir=
@@ -61,6 +68,13 @@ shift
 timeout=${timeout:-600}
 [[ $timeout =~ ^[0-9]+$ ]] || usage
 name=$(basename "$scenario" .sh)
+case $kernel in
+stock) scale=${IVGMP_VM_TIMEOUT_SCALE:-1} ;;
+debug) scale=${IVGMP_VM_TIMEOUT_SCALE:-3}; name=$name@debug ;;
+*) echo "$0: IVGMP_KERNEL=$kernel: want stock or debug" >&2; exit 2 ;;
+esac
+[[ $scale =~ ^[0-9]+$ ]] || usage
+timeout=$((timeout * scale))
 # The guest has its own /tmp, /run and /var/tmp; only the repo is shared
 # wherever it lives.
 case $scenario in
@@ -72,8 +86,18 @@ esac
 
 die() { echo "FAIL: $name: rig: $*"; exit 1; }
 
-[ -e "$KDIR/.done" ] || die "no kernel in $KDIR (run tools/testing/install-deps.sh)"
-kver=$(basename "$(readlink -f "$KDIR")")
+ko=$TOP/kmod/ivgmp.ko
+if [ "$kernel" = debug ]; then
+	# Builds the kernel only if missing (half an hour cold), and
+	# ivgmp.ko against it when kmod/ changed.
+	KDIR=$(bash "$TOP/tools/testing/debugk/build.sh") &&
+	ko=$(bash "$TOP/tools/testing/debugk/build.sh" --module) ||
+		die "cannot build the debug kernel or ivgmp.ko for it"
+	kver=$(ls "$KDIR/lib/modules")
+else
+	[ -e "$KDIR/.done" ] || die "no kernel in $KDIR (run tools/testing/install-deps.sh)"
+	kver=$(basename "$(readlink -f "$KDIR")")
+fi
 vmlinuz=$KDIR/boot/vmlinuz-$kver
 moddir=$KDIR/lib/modules/$kver
 [ -f "$vmlinuz" ] || die "missing $vmlinuz"
@@ -88,11 +112,23 @@ modpath() {
 	[ -n "$p" ] || return 1
 	echo "$moddir/$p"
 }
+# The debug kernel has them built in (fscache not at all: 9p's loose cache
+# does not need it).
+builtin() {
+	grep -q "/$1\.ko\$" "$moddir/modules.builtin" 2>/dev/null ||
+		{ [ "$kernel" = debug ] && [ "$1" = fscache ]; }
+}
 modfiles=()
+loadmods=
 for m in $bootmods; do
-	p=$(modpath "$m") || die "module $m not in $moddir"
-	modfiles+=("$p")
+	if p=$(modpath "$m"); then
+		modfiles+=("$p")
+		loadmods+="$m "
+	else
+		builtin "$m" || die "module $m not in $moddir"
+	fi
 done
+bootmods=$loadmods
 key=$( { echo "$kver"; cat "$TOP/tools/testing/vm/init"; echo "$bootmods";
 	sha256sum "$busybox" "${modfiles[@]}"; } | sha256sum | cut -c1-16)
 initrd=$CACHE/vm/initramfs-$key.cpio.gz
@@ -103,7 +139,7 @@ if [ ! -s "$initrd" ]; then
 	cp "$busybox" "$stage/bin/busybox"
 	cp "$TOP/tools/testing/vm/init" "$stage/init"
 	chmod 755 "$stage/init"
-	cp "${modfiles[@]}" "$stage/modules/"
+	[ ${#modfiles[@]} -eq 0 ] || cp "${modfiles[@]}" "$stage/modules/"
 	echo "$bootmods" >"$stage/modules.order"
 	( cd "$stage" && find . | cpio -o -H newc --quiet | gzip -1 ) >"$initrd.tmp.$$"
 	mv "$initrd.tmp.$$" "$initrd"
@@ -115,8 +151,8 @@ run=$(mktemp -d "${TMPDIR:-/tmp}/ivgmp-vm-$name.XXXXXX")
 mkdir -p "$run/share/out"
 {
 	# Plain assignments only: busybox sh in the initramfs reads this too.
-	printf 'KVER=%q\nTOP=%q\nSCENARIO=%q\nNAME=%q\n' \
-		"$kver" "$TOP" "$scenario" "$name"
+	printf 'KVER=%q\nTOP=%q\nSCENARIO=%q\nNAME=%q\nKO=%q\n' \
+		"$kver" "$TOP" "$scenario" "$name" "$ko"
 } >"$run/share/job.env"
 {
 	printf 'ARGS=('
@@ -136,8 +172,17 @@ mkdir -p "$run/share/out"
 # access that takes QEMU's global lock; TCG's TSC follows the host clock and
 # is the same on every vCPU. Measured: 50-agent-system 139 s -> 125 s, and
 # the benchmark's numbers move less between runs.
-cmdline="console=ttyS0 rdinit=/init quiet loglevel=3 oops=panic panic=-1"
-cmdline+=" panic_on_warn=0 mitigations=off no_timer_check tsc=reliable"
+# The debug kernel panics on the first WARN (and KASAN report), so that
+# nothing runs on after corruption; loglevel=5 puts the report itself on the
+# console, as a panic leaves no dmesg dump.
+if [ "$kernel" = debug ]; then
+	cmdline="console=ttyS0 rdinit=/init quiet loglevel=5 oops=panic panic=-1"
+	cmdline+=" panic_on_warn=1"
+else
+	cmdline="console=ttyS0 rdinit=/init quiet loglevel=3 oops=panic panic=-1"
+	cmdline+=" panic_on_warn=0"
+fi
+cmdline+=" mitigations=off no_timer_check tsc=reliable"
 cmdline+=" rcupdate.rcu_cpu_stall_timeout=120 watchdog_thresh=60"
 timeout -k 10 "$timeout" qemu-system-x86_64 \
 	-nodefaults -no-reboot -display none -machine q35 \
@@ -172,6 +217,7 @@ fail() { echo "FAIL: $name: $*"; fails=$((fails + 1)); }
 bad='WARNING:|BUG:|kernel BUG|Oops|general protection|Call Trace|KASAN|UBSAN'
 bad+='|refcount_t|leaked|unregister_netdevice: waiting|Kernel panic'
 bad+='|soft lockup|hung_task|rcu: INFO:.*stall|list_(add|del) corruption|double free'
+bad+='|ref_tracker|unreferenced object|possible circular locking|suspicious RCU usage'
 if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
 	fail "timeout after ${timeout}s"
 fi
@@ -188,6 +234,13 @@ else
 	fail "dmesg: ${line:-not captured (guest did not finish)}"
 	echo "--- last console lines ($run/console.log) ---" >&2
 	tr -d '\r' <"$run/console.log" | tail -n 30 >&2
+fi
+# guest.sh leaves kmemleak's report after the scenario (debug kernel only).
+if [ -s "$run/share/kmemleak.txt" ]; then
+	fail "kmemleak: $(grep -c 'unreferenced object' "$run/share/kmemleak.txt")" \
+		"leak(s), first: $(grep -m1 'unreferenced object' "$run/share/kmemleak.txt")"
+elif [ -e "$run/share/kmemleak.txt" ]; then
+	echo "PASS: $name: kmemleak clean"
 fi
 if [ -s "$run/share/rc" ]; then
 	rc=$(cat "$run/share/rc")
