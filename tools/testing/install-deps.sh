@@ -13,7 +13,7 @@ PKGS=(
 	qemu-system-x86 busybox-static
 	libmnl-dev
 	gsoap libgsoap-dev libssl-dev openssl libsqlite3-dev sqlite3
-	libcmocka-dev pkg-config clang
+	libcmocka-dev pkg-config clang ccache
 	iproute2 tcpdump iputils-ping socat ethtool procps psmisc jq
 	python3 python3-zeep python3-scapy python3-cryptography python3-yaml
 	strongswan-charon strongswan-swanctl libstrongswan-standard-plugins
