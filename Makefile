@@ -11,7 +11,7 @@ DEPS     := tools/testing/install-deps.sh
 IVGMP_KFLAGS ?= W=1
 
 .PHONY: all modules userspace testprogs install install-modules install-userspace clean deps \
-        check unit kunit vmcheck demo bench bench-docs fuzz $(USERDIRS)
+        check unit kunit vmcheck demo bench bench-docs fuzz churn $(USERDIRS)
 
 all: modules userspace testprogs
 
@@ -84,6 +84,13 @@ fuzz: deps
 	IVGMP_KERNEL=debug bash tools/testing/vm/run.sh \
 		--timeout $$(( $(NLFUZZ_SECONDS) + $(NLFUZZ_MESSAGES) / 10 + 900 )) \
 		tests/vm/60-nlfuzz.sh $(NLFUZZ_MESSAGES) $(NLFUZZ_SECONDS)
+
+# Module reload and namespace churn under traffic on the debug kernel.
+CHURN_ROUNDS ?= 100
+churn: deps
+	$(MAKE) all
+	IVGMP_KERNEL=debug bash tools/testing/vm/run.sh \
+		--timeout $$(( $(CHURN_ROUNDS) * 60 + 900 )) tests/vm/churn.sh $(CHURN_ROUNDS)
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(TOP) clean || true
