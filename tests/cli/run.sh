@@ -124,6 +124,10 @@ check_err "vnoc: one key in both styles is given twice" "given twice" \
 	"$VNOC" -n -f "$W/vnoc.conf"
 sed -i '$d' "$W/vnoc.conf"
 check_err "vnoc -f missing file" "$W/none" "$VNOC" -n -f "$W/none"
+# the example files name only keys the daemons know, with valid values
+check_ok "agent -n -f agent/agent.conf.example" "$AGENT" -n -f "$top/agent/agent.conf.example"
+check_ok "vnoc -n -f vnoc/vnoc.conf.example" "$VNOC" -n -f "$top/vnoc/vnoc.conf.example" \
+	-H -l 127.0.0.1 -D "$W/example.db"
 
 # ---- -d: both daemons stay in the foreground (the pid in the pidfile is
 # the one we started), and without -d they detach (the command returns)

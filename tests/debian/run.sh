@@ -104,6 +104,7 @@ want_in ivgmp-agent usr/sbin/ivgmp-agent usr/bin/ivgmp-announce \
 	usr/share/doc/ivgmp-agent/examples/agent.conf.example \
 	usr/share/man/man8/ivgmp-agent.8.gz usr/share/man/man5/ivgmp-agent.conf.5.gz
 want_in ivgmp-vnoc usr/sbin/ivgmp-vnoc usr/sbin/ivgmp-vnocctl \
+	usr/share/doc/ivgmp-vnoc/examples/vnoc.conf.example \
 	lib/systemd/system/ivgmp-vnoc.service usr/lib/sysusers.d/ivgmp-vnoc.conf \
 	usr/lib/tmpfiles.d/ivgmp-vnoc.conf usr/share/man/man8/ivgmp-vnoc.8.gz
 want_in ivgmptool usr/sbin/ivgmptool usr/share/man/man8/ivgmptool.8.gz
