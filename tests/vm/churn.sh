@@ -20,10 +20,10 @@ G=239.7.7.7
 rounds=${1:-20}
 
 netns_exact=0
+f=/sys/kernel/slab/net_namespace/alloc_calls
+[ -r "$f" ] && ! grep -q 'No data' "$f" && netns_exact=1
 netns_objs() {
-	local f=/sys/kernel/slab/net_namespace/alloc_calls
-	if [ -r "$f" ] && ! grep -q 'No data' "$f"; then
-		netns_exact=1
+	if [ "$netns_exact" = 1 ]; then
 		awk '{ n += $1 } END { print n + 0 }' "$f"
 		return
 	fi
