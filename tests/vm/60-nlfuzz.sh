@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # The netlink fuzzer (tools/testing/nlfuzz) against the module, then the
 # module's reload: load, fuzz (hostile messages with every NEW read back,
 # then writers against dumpers while namespaces come and go), rmmod with

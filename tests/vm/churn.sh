@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # Churn: module unload/load and namespace create/destroy while traffic
 # flows, many times over; not part of `make check` (see `make churn`).
 #
