@@ -354,7 +354,11 @@ static void ivgmp_test_replace_counters(struct kunit *test)
 	tin_free(in);
 }
 
-/* 100k routes: every one found, and lookups cost about what they do at 1k. */
+/*
+ * 100k routes: every one found.  How lookups cost at 100k against 1k is
+ * printed for a reader; the ratio is a benchmark row (make bench, P6), not
+ * an assertion, because a timed test fails on a loaded host.
+ */
 #define BIG_ROUTES	100000
 #define SMALL_ROUTES	1000
 
@@ -403,8 +407,6 @@ static void ivgmp_test_100k_routes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, found, BIG_ROUTES);
 	kunit_info(test, "lookup: %llu ns at %u routes, %llu ns at %u routes",
 		   small, SMALL_ROUTES, big, BIG_ROUTES);
-	/* A list would be 100x slower; cache misses alone stay far below. */
-	KUNIT_EXPECT_LT(test, big, 20 * small + 200);
 
 	/* Delete every other route; the rest is still found. */
 	for (i = 0; i < BIG_ROUTES; i += 2) {
