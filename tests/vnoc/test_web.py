@@ -175,9 +175,27 @@ class Page(html.parser.HTMLParser):
             self._style.append(data)
 
 
+def apply_views():
+    """Acknowledges every site's view as an agent does (GetState since the
+    version it has), until no view moves: the VNOC names a site as a next
+    hop only once that site has applied the view that gives it the route."""
+    for _ in range(10):
+        moved = False
+        for cn in CERT_OF.values():
+            out = ctl(cn, 'state')
+            v = re.search(r'^version (\d+)', out, re.M).group(1)
+            if ' unchanged' not in ctl(cn, 'state', v).splitlines()[0]:
+                moved = True
+        if not moved:
+            return
+    raise RuntimeError('views still moving after 10 rounds of acknowledgements')
+
+
 def view_edges():
-    """Every site's view (GetState with its own certificate): the edges
-    (vpn, group, source, origin, from, to) and the routes' kinds."""
+    """Every site's view (GetState with its own certificate), once every
+    site has applied its view: the edges (vpn, group, source, origin, from,
+    to) and the routes' kinds."""
+    apply_views()
     edges, local = set(), set()
     for cn in CERT_OF.values():
         out = ctl(cn, 'state')
